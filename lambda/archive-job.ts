@@ -1,0 +1,154 @@
+import type { ArchiverConfig } from './config.ts';
+import type { CredentialSource } from './secret-source.ts';
+import type { IscClient } from './isc-client.ts';
+import type { ArchiveStore } from './archive-store.ts';
+import type { Deadline } from './deadline.ts';
+import type { Log } from './log.ts';
+import { IscError, StorageError } from './errors.ts';
+import { archiveKeys, type ArchiveKeys } from './archive-keys.ts';
+import { iscPaths } from './isc-paths.ts';
+import { isJobId } from './job-id.ts';
+import { isRunning, parseImportStatus, type ImportStatus } from './job-status.ts';
+import { waitForJob } from './wait-for-job.ts';
+import { ResultsScanner, emptyCounts, type ResultsDigest, type Summary } from './results-scanner.ts';
+import { buildManifest, parseManifest, type Manifest, type ManifestObject } from './manifest.ts';
+import { renderReport } from './report-renderer.ts';
+import { InvalidJsonError } from './json-stream-walker.ts';
+
+export interface ArchiveDeps {
+  readonly config: ArchiverConfig;
+  readonly credentials: CredentialSource;
+  readonly isc: IscClient;
+  readonly store: ArchiveStore;
+  readonly log: Log;
+  readonly now?: () => Date;
+}
+
+export interface ArchiveRequest {
+  readonly jobId: string;
+  readonly force: boolean;
+  /** Wait for a running job (async sources); when false a running job is reported as it is. */
+  readonly wait: boolean;
+}
+
+export type ArchiveResult =
+  | { readonly outcome: 'ARCHIVED' | 'ALREADY_ARCHIVED' | 'CANCELLED'; readonly manifest: Manifest; readonly manifestKey: string; readonly bucket: string }
+  | { readonly outcome: 'RUNNING'; readonly job: ImportStatus };
+
+const JSON_TYPE = 'application/json';
+const HTML_TYPE = 'text/html; charset=utf-8';
+
+/** Archives one import job: check the manifest, wait, download, write the objects, manifest last. */
+export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, deadline: Deadline): Promise<ArchiveResult> {
+  const { config, isc, store, log } = deps;
+  const { jobId } = request;
+  const credentials = await deps.credentials.get();
+  const keys = archiveKeys(config.prefix, credentials.tenant, jobId);
+  const done = (outcome: 'ARCHIVED' | 'ALREADY_ARCHIVED' | 'CANCELLED', manifest: Manifest) =>
+    ({ outcome, manifest, manifestKey: keys.manifest, bucket: store.bucket }) as const;
+
+  const existing = await store.get(keys.manifest);
+  if (existing && !request.force) {
+    log.info('Already archived; ISC not called', { jobId, manifestKey: keys.manifest });
+    return done('ALREADY_ARCHIVED', parseManifest(existing.body, keys.manifest));
+  }
+
+  const paths = iscPaths(config.apiVersion);
+  const status = async () => parseImportStatus(await isc.getJson(paths.importStatus(jobId), { phase: 'status', jobId, deadline }), jobId);
+  let job = await status();
+  log.info('Import status read', { jobId, status: job.status });
+  if (isRunning(job.status)) {
+    if (!request.wait) return { outcome: 'RUNNING', job };
+    job = await waitForJob(job, status, deadline, log);
+  }
+
+  const objects: ManifestObject[] = [];
+  let digest: ResultsDigest | undefined;
+  if (job.status !== 'CANCELLED') {
+    const scanned = await downloadResults(deps, keys, jobId, deadline);
+    objects.push({ role: 'results', ...scanned.stored });
+    digest = scanned.digest;
+  }
+  const exportJobId = digest?.exportJobId ?? null;
+  const backup = await archiveBackup(deps, keys, jobId, exportJobId, deadline);
+  if (backup.object) objects.push(backup.object);
+
+  const summary: Summary = digest?.summary ?? { byType: {}, totals: emptyCounts() };
+  const archivedAt = (deps.now ?? (() => new Date()))();
+  const base = { tenant: credentials.tenant, apiVersion: config.apiVersion, job, exportJobId, backup: backup.state, summary, archivedAt };
+  const html = renderReport({ ...buildManifest({ ...base, objects }), samples: digest?.samples ?? null });
+  const report = await store.put(keys.report, Buffer.from(html, 'utf8'), HTML_TYPE);
+  objects.push({ role: 'report', ...report });
+  log.info('Report written', { jobId, key: report.key, bytes: report.bytes });
+
+  const manifest = buildManifest({ ...base, objects });
+  const body = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
+  const condition = existing ? { ifMatch: existing.etag ?? '*' } : ({ ifNoneMatch: '*' } as const);
+  if (!(await store.putConditional(keys.manifest, body, JSON_TYPE, condition))) {
+    // Another delivery wrote its manifest first; its archive is complete, so report that one.
+    const winner = await store.get(keys.manifest);
+    if (!winner) throw new StorageError(`The manifest write for ${jobId} lost a race, yet no manifest is there.`, { retryable: true, jobId });
+    log.info('Another delivery archived this job first', { jobId, manifestKey: keys.manifest });
+    return done('ALREADY_ARCHIVED', parseManifest(winner.body, keys.manifest));
+  }
+  log.info('Manifest written', { jobId, manifestKey: keys.manifest, status: job.status, totals: summary.totals });
+  return done(job.status === 'CANCELLED' ? 'CANCELLED' : 'ARCHIVED', manifest);
+}
+
+async function downloadResults(deps: ArchiveDeps, keys: ArchiveKeys, jobId: string, deadline: Deadline) {
+  const path = iscPaths(deps.config.apiVersion).importResults(jobId);
+  return deps.isc.download(path, { phase: 'download', jobId, deadline }, async (body, info) => {
+    const scanner = new ResultsScanner();
+    let digest: ResultsDigest | undefined;
+    const stored = await deps.store.upload(keys.results, body, JSON_TYPE, {
+      chunk: (chunk) => scanner.write(chunk),
+      end: () => {
+        digest = scanner.finish();
+      },
+    }).catch((error: unknown) => {
+      throw error instanceof InvalidJsonError ? invalidBody(jobId, error) : error;
+    });
+    checkLength(stored.bytes, info.contentLength, jobId, 'download');
+    deps.log.info('Results archived', { jobId, key: stored.key, bytes: stored.bytes, sha256: stored.sha256 });
+    return { stored, digest: digest! };
+  });
+}
+
+async function archiveBackup(deps: ArchiveDeps, keys: ArchiveKeys, jobId: string, exportJobId: string | null, deadline: Deadline) {
+  if (!deps.config.archiveBackup) return { state: { state: 'DISABLED', reason: 'ARCHIVE_BACKUP is false.' } } as const;
+  if (exportJobId === null) return { state: { state: 'NONE', reason: 'ISC took no pre-import backup for this job.' } } as const;
+  if (!isJobId(exportJobId)) {
+    return { state: { state: 'UNAVAILABLE', reason: 'The results name an exportJobId that is not a job id.' } } as const;
+  }
+  const key = keys.backup(exportJobId.toLowerCase());
+  const path = iscPaths(deps.config.apiVersion).exportDocument(exportJobId);
+  try {
+    const stored = await deps.isc.download(path, { phase: 'backup', jobId, deadline }, async (body, info) => {
+      const out = await deps.store.upload(key, body, JSON_TYPE);
+      checkLength(out.bytes, info.contentLength, jobId, 'backup');
+      return out;
+    });
+    deps.log.info('Backup archived', { jobId, exportJobId, key: stored.key, bytes: stored.bytes, sha256: stored.sha256 });
+    return { state: { state: 'ARCHIVED', reason: `Pre-import backup ${exportJobId} archived.` }, object: { role: 'backup', ...stored } } as const;
+  } catch (error) {
+    // Gone for good (ISC keeps backups about a week): record why; anything else fails so Lambda retries.
+    if (error instanceof IscError && (error.httpStatus === 404 || error.httpStatus === 410)) {
+      const reason = `ISC no longer serves backup ${exportJobId} (${error.httpStatus}${error.trackingId ? `, trackingId ${error.trackingId}` : ''}).`;
+      deps.log.warn('Backup unavailable', { jobId, exportJobId, httpStatus: error.httpStatus, trackingId: error.trackingId });
+      return { state: { state: 'UNAVAILABLE', reason } } as const;
+    }
+    throw error;
+  }
+}
+
+function checkLength(bytes: number, expected: number | undefined, jobId: string, phase: 'download' | 'backup'): void {
+  if (expected !== undefined && bytes !== expected) {
+    throw new IscError('IscTruncatedBody', `ISC sent ${bytes} of ${expected} bytes.`, { phase, retryable: true, jobId });
+  }
+}
+
+function invalidBody(jobId: string, cause: unknown): IscError {
+  return new IscError('IscInvalidBody', `ISC sent import results for ${jobId} that are not valid JSON; nothing was archived.`, {
+    phase: 'download', retryable: true, jobId, cause,
+  });
+}

@@ -1,0 +1,118 @@
+/** Where in the archive flow a failure happened; operators filter logs and alarms on it. */
+export type Phase = 'input' | 'config' | 'secret' | 'token' | 'status' | 'download' | 'backup' | 'archive' | 'wait';
+
+export interface ArchiverErrorDetails {
+  readonly phase: Phase;
+  readonly retryable: boolean;
+  readonly jobId?: string | undefined;
+  readonly httpStatus?: number | undefined;
+  readonly trackingId?: string | undefined;
+  readonly detailCode?: string | undefined;
+  readonly attempts?: number | undefined;
+  readonly cause?: unknown;
+}
+
+/**
+ * The one error family of the archiver. `name` is what Lambda reports as the error type, so a
+ * permanent failure says so there (`Permanent.<Code>`): retrying it cannot help. Only fields an
+ * operator needs are enumerable; a cause is reduced to its name, code and message so a wrapped
+ * HTTP error never drags request options (and their Authorization header) into a log line.
+ */
+export class ArchiverError extends Error {
+  readonly code: string;
+  readonly phase: Phase;
+  readonly retryable: boolean;
+  readonly jobId: string | undefined;
+  readonly httpStatus: number | undefined;
+  readonly trackingId: string | undefined;
+  readonly detailCode: string | undefined;
+  readonly attempts: number | undefined;
+
+  constructor(code: string, message: string, details: ArchiverErrorDetails) {
+    super(message, details.cause === undefined ? undefined : { cause: summarizeCause(details.cause) });
+    this.code = code;
+    this.name = details.retryable ? code : `Permanent.${code}`;
+    this.phase = details.phase;
+    this.retryable = details.retryable;
+    this.jobId = details.jobId;
+    this.httpStatus = details.httpStatus;
+    this.trackingId = details.trackingId;
+    this.detailCode = details.detailCode;
+    this.attempts = details.attempts;
+  }
+
+  /** The fields worth a log line, with nothing that could hold a credential. */
+  toLog(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      phase: this.phase,
+      retryable: this.retryable,
+      jobId: this.jobId,
+      httpStatus: this.httpStatus,
+      trackingId: this.trackingId,
+      detailCode: this.detailCode,
+      attempts: this.attempts,
+    };
+  }
+}
+
+function summarizeCause(cause: unknown): Error {
+  if (cause instanceof ArchiverError) return cause;
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    const summary = new Error(typeof code === 'string' ? `${code}: ${cause.message}` : cause.message);
+    summary.name = cause.name;
+    return summary;
+  }
+  return new Error(String(cause));
+}
+
+/** The event or job id is unusable; refused before any network call. */
+export class InvalidInputError extends ArchiverError {
+  constructor(message: string, jobId?: string) {
+    super('InvalidInput', message, { phase: 'input', retryable: false, jobId });
+  }
+}
+
+/** The deployment is misconfigured (environment or secret); names the field, never a value. */
+export class ConfigurationError extends ArchiverError {
+  constructor(message: string, phase: Phase = 'config', cause?: unknown) {
+    super('Configuration', message, { phase, retryable: false, cause });
+  }
+}
+
+/** ISC answered with an error, or could not be reached after every retry. */
+export class IscError extends ArchiverError {}
+
+/** The job is still running and the invocation's time budget is spent; a retry resumes waiting. */
+export class ImportStillRunningError extends ArchiverError {
+  readonly status: string;
+  constructor(jobId: string, status: string) {
+    super('ImportStillRunning', `Import ${jobId} is still ${status}; the invocation ran out of time to wait.`, {
+      phase: 'wait',
+      retryable: true,
+      jobId,
+    });
+    this.status = status;
+  }
+}
+
+/** Not enough invocation time is left to finish a step cleanly. */
+export class TimeBudgetError extends ArchiverError {
+  constructor(message: string, phase: Phase, jobId?: string) {
+    super('TimeBudgetExhausted', message, { phase, retryable: true, jobId });
+  }
+}
+
+/** S3 refused or failed a read or a write. */
+export class StorageError extends ArchiverError {
+  constructor(message: string, details: Omit<ArchiverErrorDetails, 'phase'> & { phase?: Phase }) {
+    super('Storage', message, { phase: 'archive', ...details });
+  }
+}
+
+export function isRetryable(error: unknown): boolean {
+  return error instanceof ArchiverError ? error.retryable : true;
+}

@@ -1,0 +1,134 @@
+import { JsonStreamWalker, type PathKey, type Visit } from './json-stream-walker.ts';
+
+export const CATEGORIES = ['infos', 'warnings', 'errors', 'importedObjects'] as const;
+export type Category = (typeof CATEGORIES)[number];
+export type Counts = Record<Category, number>;
+
+export interface Summary {
+  readonly byType: Record<string, Counts>;
+  readonly totals: Counts;
+}
+
+export interface MessageSample {
+  readonly type: string;
+  readonly key: string | null;
+  readonly text: string;
+  readonly detail: unknown;
+}
+
+export interface ObjectSample {
+  readonly type: string;
+  readonly id: string;
+  readonly name: string;
+}
+
+/** What the report shows beyond the counts, each list cut at `SAMPLE_LIMIT`. */
+export interface Samples {
+  readonly errors: MessageSample[];
+  readonly warnings: MessageSample[];
+  readonly infos: MessageSample[];
+  readonly importedObjects: ObjectSample[];
+}
+
+export interface ResultsDigest {
+  readonly exportJobId: string | null;
+  readonly summary: Summary;
+  readonly samples: Samples;
+}
+
+/** Entries kept per list for the report; the counts cover everything. */
+export const SAMPLE_LIMIT = 300;
+
+const CATEGORY_SET = new Set<PathKey>(CATEGORIES);
+
+export function emptyCounts(): Counts {
+  return { infos: 0, warnings: 0, errors: 0, importedObjects: 0 };
+}
+
+/**
+ * Reads import results as they stream past and keeps counts per object type plus bounded samples.
+ * Lenient as ISC is inconsistent: `detail` or `details`, `results` nested twice (the spec's own
+ * example), unknown object types, messages that are not objects.
+ */
+export class ResultsScanner {
+  readonly #byType: Record<string, Counts> = {};
+  readonly #samples: Samples = { errors: [], warnings: [], infos: [], importedObjects: [] };
+  #exportJobId: string | null = null;
+  readonly #walker = new JsonStreamWalker({
+    visit: (path) => this.#visit(path),
+    onValue: (path, value) => this.#value(path, value),
+  });
+
+  write(chunk: Uint8Array): void {
+    this.#walker.write(chunk);
+  }
+
+  finish(): ResultsDigest {
+    this.#walker.end();
+    const totals = emptyCounts();
+    for (const counts of Object.values(this.#byType)) {
+      for (const category of CATEGORIES) totals[category] += counts[category];
+    }
+    return { exportJobId: this.#exportJobId, summary: { byType: this.#byType, totals }, samples: this.#samples };
+  }
+
+  #visit(path: readonly PathKey[]): Visit {
+    if (path.length === 0) return 'descend';
+    if (path[0] === 'exportJobId' && path.length === 1) return 'capture';
+    if (path[0] !== 'results') return 'skip';
+    const rest = typePath(path);
+    if (rest.length === 0) return 'descend';
+    const type = String(rest[0]);
+    if (rest.length === 1) {
+      if (!(path.length === 2 && type === 'results')) this.#counts(type);
+      return 'descend';
+    }
+    if (rest.length === 2) return CATEGORY_SET.has(rest[1]!) ? 'descend' : 'skip';
+    if (rest.length === 3) {
+      const category = rest[1] as Category;
+      this.#counts(type)[category]++;
+      const list = this.#samples[category] as unknown[];
+      return list.length < SAMPLE_LIMIT ? 'capture' : 'skip';
+    }
+    return 'skip';
+  }
+
+  #value(path: readonly PathKey[], value: unknown): void {
+    if (path.length === 1) {
+      if (typeof value === 'string' && value !== '') this.#exportJobId = value;
+      return;
+    }
+    const [type, category] = typePath(path).map(String) as [string, Category];
+    if (category === 'importedObjects') {
+      const object = record(value);
+      this.#samples.importedObjects.push({ type: text(object.type) || type, id: text(object.id), name: text(object.name) });
+    } else {
+      const message = record(value);
+      this.#samples[category].push({
+        type,
+        key: typeof message.key === 'string' ? message.key : null,
+        text: typeof value === 'string' ? value : text(message.text),
+        detail: message.detail ?? message.details ?? null,
+      });
+    }
+  }
+
+  #counts(type: string): Counts {
+    return (this.#byType[type] ??= emptyCounts());
+  }
+}
+
+/** The path below `results`, with the doubly nested `results.results` wrapper taken off. */
+function typePath(path: readonly PathKey[]): readonly PathKey[] {
+  const rest = path.slice(1);
+  if (rest[0] === 'results' && rest.length >= 2 && !CATEGORY_SET.has(rest[1]!)) return rest.slice(1);
+  return rest;
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
+}

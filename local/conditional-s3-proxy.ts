@@ -1,0 +1,61 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+
+/**
+ * s3rver ignores `If-None-Match: *` and `If-Match`, which real S3 enforces (412). This front adds
+ * them, one conditional write per key at a time, so racing deliveries meet the same rule locally
+ * as in AWS. Requests are forwarded byte for byte, signature and Host header included.
+ */
+export async function startConditionalProxy(target: string, credentials: { accessKeyId: string; secretAccessKey: string }, port = 0): Promise<{ url: string; close(): Promise<void> }> {
+  const s3 = new S3Client({ endpoint: target, forcePathStyle: true, region: 'us-east-1', credentials });
+  const locks = new Map<string, Promise<void>>();
+  const upstream = new URL(target);
+
+  const server: Server = createServer((req, res) => {
+    const ifNoneMatch = req.headers['if-none-match'];
+    const ifMatch = req.headers['if-match'];
+    const forward = (release?: () => void) => {
+      const out = request(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          answer.on('end', () => release?.());
+        },
+      );
+      out.on('error', () => {
+        release?.();
+        res.destroy();
+      });
+      req.pipe(out);
+    };
+    if (req.method !== 'PUT' || (ifNoneMatch === undefined && ifMatch === undefined)) return forward();
+
+    const [, bucket, ...rest] = new URL(req.url ?? '/', 'http://s3').pathname.split('/');
+    const key = decodeURIComponent(rest.join('/'));
+    const previous = locks.get(`${bucket}/${key}`) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((r) => (release = r));
+    locks.set(`${bucket}/${key}`, previous.then(() => mine));
+    void previous.then(async () => {
+      const etag = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then((o) => o.ETag, () => undefined);
+      const fails = (ifNoneMatch === '*' && etag !== undefined) || (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== etag) || (ifMatch === '*' && etag === undefined);
+      if (!fails) return forward(release);
+      req.resume();
+      const body = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>';
+      res.writeHead(412, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      release();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      s3.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { DEMO_CLIENT, IscDouble, type IscDoubleOptions } from './isc-double.ts';
+import { SecretsManagerDouble } from './secrets-manager-double.ts';
+import { LambdaInvokeEndpoint, type AsyncInvocation } from './lambda-invoke-endpoint.ts';
+import { localS3Environment, startLocalS3, type LocalS3 } from './s3-server.ts';
+
+export const LOCAL_BUCKET = 'isc-import-archive';
+export const LOCAL_SECRET_ID = 'isc-import-archiver/credentials';
+export const LOCAL_FUNCTION_NAME = 'isc-import-archiver';
+
+export interface DevStackOptions {
+  /** Where the embedded S3 keeps its data. */
+  readonly directory: string;
+  readonly bucket?: string;
+  /** Options of the ISC double; `false` uses `credentials` (a real tenant) instead of a double. */
+  readonly isc?: IscDoubleOptions | false;
+  /** The secret's JSON when there is no double (a real tenant's credentials). */
+  readonly credentials?: string;
+  readonly onAsyncInvoke?: (invocation: AsyncInvocation) => void;
+  readonly ports?: { readonly s3?: number };
+}
+
+export interface DevStack {
+  readonly isc: IscDouble | undefined;
+  readonly secrets: SecretsManagerDouble;
+  readonly s3: LocalS3;
+  readonly lambda: LambdaInvokeEndpoint;
+  readonly bucket: string;
+  /** The contract's environment pointing at these stand-ins (plus the SDK's own endpoint overrides). */
+  env(overrides?: Record<string, string>): Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** Starts what the function talks to, all on 127.0.0.1: ISC double, Secrets Manager, S3, Lambda Invoke. */
+export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
+  const bucket = options.bucket ?? LOCAL_BUCKET;
+  const [isc, secrets, s3, lambda] = await Promise.all([
+    options.isc === false ? undefined : IscDouble.start(options.isc ?? {}),
+    SecretsManagerDouble.start(),
+    startLocalS3({ directory: options.directory, buckets: [bucket], port: options.ports?.s3 }),
+    LambdaInvokeEndpoint.start(options.onAsyncInvoke),
+  ]);
+  // The function reads its credentials from Secrets Manager here exactly as it does in AWS.
+  secrets.setSecret(
+    LOCAL_SECRET_ID,
+    isc ? JSON.stringify({ baseUrl: isc.url, tenant: isc.tenant, clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret }) : (options.credentials ?? '{}'),
+  );
+  return {
+    isc, secrets, s3, lambda, bucket,
+    env: (overrides = {}) => ({
+      ...localS3Environment(s3.url),
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+      AWS_ENDPOINT_URL_LAMBDA: lambda.url,
+      AWS_LAMBDA_FUNCTION_NAME: LOCAL_FUNCTION_NAME,
+      ARCHIVE_BUCKET: bucket,
+      ISC_SECRET_ID: LOCAL_SECRET_ID,
+      ...overrides,
+    }),
+    async close() {
+      await Promise.all([isc?.close(), secrets.close(), s3.close(), lambda.close()]);
+    },
+  };
+}

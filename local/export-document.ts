@@ -1,0 +1,53 @@
+import { Readable } from 'node:stream';
+
+/**
+ * A pre-import backup as ISC's export download serves it (SpConfigExportResults), generated as a
+ * stream of about `bytes` bytes so a 200 MB document never sits in memory. Deterministic: the same
+ * arguments give the same bytes.
+ */
+export function exportDocumentStream(options: { bytes: number; tenant: string; exportJobId: string }): Readable {
+  const head = JSON.stringify({
+    version: 1,
+    timestamp: '2026-11-20T09:14:03Z',
+    tenant: options.tenant,
+    description: `Pre-import backup ${options.exportJobId}`,
+    options: { excludeTypes: [], includeTypes: ['RULE', 'SOURCE', 'TRANSFORM', 'IDENTITY_PROFILE'], objectOptions: {} },
+  }).slice(0, -1);
+  function* chunks(): Generator<Buffer> {
+    let pending = `${head},"objects":[`;
+    let size = pending.length;
+    for (let i = 0; size < options.bytes || i === 0; i++) {
+      const item = (i === 0 ? '' : ',') + configObject(i);
+      pending += item;
+      size += item.length;
+      if (pending.length >= 64 * 1024) {
+        yield Buffer.from(pending);
+        pending = '';
+      }
+    }
+    yield Buffer.from(`${pending}]}`);
+  }
+  return Readable.from(chunks(), { objectMode: false });
+}
+
+const TYPES = ['RULE', 'SOURCE', 'TRANSFORM', 'IDENTITY_PROFILE'] as const;
+
+function configObject(i: number): string {
+  const type = TYPES[i % TYPES.length]!;
+  const id = `${(0x10000000 + i).toString(16)}-7c1a-4b2e-9f3d-${(0x100000000000 + i * 7919).toString(16).slice(-12)}`;
+  const name = `${type === 'RULE' ? 'Rule' : type === 'SOURCE' ? 'Source' : type === 'TRANSFORM' ? 'Transform' : 'Profile'} ${i}`;
+  const object =
+    type === 'RULE'
+      ? { id, name, type: 'BuildMap', sourceCode: { version: '1.0', script: `return "value-${i}";` } }
+      : type === 'SOURCE'
+        ? { id, name, connector: 'active-directory', description: `Source number ${i}`, owner: { type: 'IDENTITY', id: 'c9e1a4', name: 'owner' } }
+        : type === 'TRANSFORM'
+          ? { id, name, type: 'lower', attributes: { input: { type: 'accountAttribute', attributes: { attributeName: 'mail' } } } }
+          : { id, name, priority: i % 100, authoritativeSource: { type: 'SOURCE', id: 'a1b2c3', name: 'HR' } };
+  const entry: Record<string, unknown> = { version: 1, self: { type, id, name }, object };
+  if (type === 'RULE') {
+    entry.jwsHeader = 'eyJhbGciOiJFUzI1NiJ9';
+    entry.jwsSignature = `sig${i.toString(36)}AbC-_xYz0123456789`;
+  }
+  return JSON.stringify(entry);
+}

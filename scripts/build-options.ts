@@ -1,0 +1,24 @@
+import type { BuildOptions } from 'esbuild';
+
+// CommonJS code inside an ESM bundle still calls require(); Node's ESM has none, so give it one.
+export const REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/** One place for the bundle's options, shared by the build and the bundle-size benchmark floor. */
+export function lambdaBuildOptions(input: { readonly entry: string; readonly outfile: string }) {
+  return {
+    entryPoints: [input.entry],
+    outfile: input.outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'esm',
+    minify: true,
+    sourcemap: true,
+    metafile: true,
+    legalComments: 'none',
+    mainFields: ['module', 'main'],
+    banner: { js: REQUIRE_BANNER },
+    logLevel: 'warning',
+  } satisfies BuildOptions;
+}

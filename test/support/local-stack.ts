@@ -1,0 +1,51 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { IscDoubleOptions, IscDouble } from '../../local/isc-double.ts';
+import { startDevStack, type DevStack } from '../../local/dev-stack.ts';
+import { LOCAL_S3_CREDENTIALS } from '../../local/s3-server.ts';
+
+export interface TestStack {
+  readonly dev: DevStack;
+  readonly isc: IscDouble;
+  readonly bucket: string;
+  env(overrides?: Record<string, string>): Record<string, string>;
+  getObject(key: string): Promise<{ body: Buffer; contentType: string | undefined } | undefined>;
+  keys(prefix?: string): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+/** The dev stack in a temporary folder, with an S3 client to check what the function wrote. */
+export async function startTestStack(options: IscDoubleOptions = {}): Promise<TestStack> {
+  const directory = await mkdtemp(join(tmpdir(), 'archiver-s3-'));
+  const dev = await startDevStack({ directory, isc: options });
+  const s3 = new S3Client({
+    endpoint: dev.s3.url, forcePathStyle: true, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS,
+    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  return {
+    dev,
+    isc: dev.isc!,
+    bucket: dev.bucket,
+    env: (overrides) => dev.env(overrides),
+    async getObject(key) {
+      try {
+        const out = await s3.send(new GetObjectCommand({ Bucket: dev.bucket, Key: key }));
+        return { body: Buffer.from(await out.Body!.transformToByteArray()), contentType: out.ContentType };
+      } catch (error) {
+        if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+        throw error;
+      }
+    },
+    async keys(prefix = '') {
+      const out = await s3.send(new ListObjectsV2Command({ Bucket: dev.bucket, Prefix: prefix }));
+      return (out.Contents ?? []).map((o) => o.Key!).sort();
+    },
+    async stop() {
+      s3.destroy();
+      await dev.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
