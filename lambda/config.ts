@@ -33,9 +33,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
   if (!BUCKET.test(bucket)) throw new ConfigurationError('ARCHIVE_BUCKET is not a valid S3 bucket name.');
 
   const prefix = env.ARCHIVE_PREFIX ?? DEFAULT_PREFIX;
-  if (prefix !== '' && !SAFE_PREFIX.test(prefix)) {
+  if (prefix !== '' && (!SAFE_PREFIX.test(prefix) || prefix.split('/').some((segment) => segment === '.' || segment === '..'))) {
     throw new ConfigurationError(
-      'ARCHIVE_PREFIX must be empty or end with "/", with path segments of letters, digits and !_.*\'()- only.',
+      'ARCHIVE_PREFIX must be empty or end with "/", with path segments of letters, digits and !_.*\'()- only (no . or .. segments).',
     );
   }
 

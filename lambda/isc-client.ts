@@ -40,6 +40,9 @@ export interface IscClientOptions {
 type Attempt<T> = (token: string | undefined, signal: AbortSignal) => Promise<{ status: number; body?: Buffer; headers: Record<string, string | string[] | undefined>; value?: T }>;
 
 /** Per-request limits: ISC answers metadata in well under a second; bodies may take minutes. */
+/** Retries are ours (Retry-After, deadline, jitter): got must never retry on its own. */
+const NO_RETRY = { limit: 0 } as const;
+
 export const REQUEST_TIMEOUTS = { lookup: 5_000, connect: 5_000, secureConnect: 5_000, send: 10_000, response: 30_000, socket: 30_000 } as const;
 
 export function createIscClient(options: IscClientOptions): IscClient {
@@ -57,6 +60,7 @@ export function createIscClient(options: IscClientOptions): IscClient {
         responseType: 'buffer',
         throwHttpErrors: false,
         timeout: REQUEST_TIMEOUTS,
+          retry: NO_RETRY,
       });
       return response;
     };
@@ -146,6 +150,7 @@ export function createIscClient(options: IscClientOptions): IscClient {
           responseType: 'buffer',
           throwHttpErrors: false,
           timeout: REQUEST_TIMEOUTS,
+          retry: NO_RETRY,
           signal,
         });
         if (response.statusCode !== 200) return { status: response.statusCode, body: asBuffer(response.body), headers: response.headers };
@@ -164,6 +169,7 @@ export function createIscClient(options: IscClientOptions): IscClient {
           headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
           throwHttpErrors: false,
           timeout: REQUEST_TIMEOUTS,
+          retry: NO_RETRY,
           signal,
           decompress: true,
         });

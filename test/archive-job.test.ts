@@ -1,0 +1,104 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { archiveJob, type ArchiveDeps } from '../lambda/archive-job.ts';
+import { loadConfig } from '../lambda/config.ts';
+import { silentLog } from '../lambda/log.ts';
+import type { ArchiveStore, ConditionalWrite } from '../lambda/archive-store.ts';
+import type { IscClient } from '../lambda/isc-client.ts';
+import { completeResults } from '../local/import-results.ts';
+
+const JOB = 'ef38f94347e94562b5bb8424a56397d8';
+const deadline = { remainingMs: () => 60_000, sleep: async () => true };
+
+/** An in-memory store whose conditional write can be told to lose, as S3 answers 412 or 409. */
+function memoryStore(loseWith?: () => void) {
+  const objects = new Map<string, Buffer>();
+  const conditions: ConditionalWrite[] = [];
+  const store: ArchiveStore = {
+    bucket: 'b-1',
+    async upload(key, source, _type, observe) {
+      const chunks: Buffer[] = [];
+      for await (const c of source) {
+        observe?.chunk(c as Buffer);
+        chunks.push(c as Buffer);
+      }
+      observe?.end();
+      objects.set(key, Buffer.concat(chunks));
+      return { key, bytes: objects.get(key)!.length, sha256: 'x' };
+    },
+    async put(key, body) {
+      objects.set(key, body);
+      return { key, bytes: body.length, sha256: 'y' };
+    },
+    async putConditional(key, body, _type, condition) {
+      conditions.push(condition);
+      if (loseWith) {
+        loseWith();
+        return false;
+      }
+      objects.set(key, body);
+      return true;
+    },
+    async get(key) {
+      const body = objects.get(key);
+      return body && { body, etag: '"etag-1"' };
+    },
+  };
+  return { store, objects, conditions };
+}
+
+function fakeIsc(status: string) {
+  const calls: string[] = [];
+  const isc: IscClient = {
+    requestCount: () => calls.length,
+    async getJson(path) {
+      calls.push(path);
+      return { jobId: JOB, status, type: 'IMPORT', created: '2026-11-28T10:00:00Z' };
+    },
+    async download(path, _ctx, consume) {
+      calls.push(path);
+      return consume(Readable.from([Buffer.from(completeResults())]), { contentLength: undefined });
+    },
+  };
+  return { isc, calls };
+}
+
+function deps(store: ArchiveStore, isc: IscClient): ArchiveDeps {
+  return {
+    config: loadConfig({ ARCHIVE_BUCKET: 'b-1' }),
+    credentials: { get: async () => ({ baseUrl: 'https://acme.api.identitynow.com', tokenUrl: 'x', tenant: 'acme', clientId: 'i', clientSecret: 's' }) },
+    isc, store, log: silentLog, now: () => new Date('2026-11-28T10:05:00Z'),
+  };
+}
+
+describe('archiveJob', () => {
+  it('writes the manifest only if none exists (If-None-Match: *)', async () => {
+    const { store, conditions, objects } = memoryStore();
+    const result = await archiveJob({ jobId: JOB, force: false, wait: true }, deps(store, fakeIsc('COMPLETE').isc), deadline);
+    expect(result.outcome).toBe('ARCHIVED');
+    expect(conditions).toEqual([{ ifNoneMatch: '*' }]);
+    expect([...objects.keys()].at(-1)).toBe(`sp-config/acme/imports/${JOB}/manifest.json`);
+  });
+
+  it('reports ALREADY_ARCHIVED with the winner\'s manifest when the conditional write loses (412/409)', async () => {
+    const winner = { schemaVersion: 1, jobId: JOB, status: 'COMPLETE', objects: [], summary: { byType: {}, totals: {} }, archivedAt: '2026-11-28T10:04:59.000Z' };
+    const memory = memoryStore(() => memory.objects.set(`sp-config/acme/imports/${JOB}/manifest.json`, Buffer.from(JSON.stringify(winner))));
+    const result = await archiveJob({ jobId: JOB, force: false, wait: true }, deps(memory.store, fakeIsc('COMPLETE').isc), deadline);
+    expect(result).toMatchObject({ outcome: 'ALREADY_ARCHIVED', manifest: { archivedAt: '2026-11-28T10:04:59.000Z' } });
+  });
+
+  it('overwrites a manifest on force only if it is still the one read (If-Match)', async () => {
+    const { store, conditions } = memoryStore();
+    const isc = fakeIsc('COMPLETE');
+    await archiveJob({ jobId: JOB, force: false, wait: true }, deps(store, isc.isc), deadline);
+    await archiveJob({ jobId: JOB, force: true, wait: true }, deps(store, isc.isc), deadline);
+    expect(conditions).toEqual([{ ifNoneMatch: '*' }, { ifMatch: '"etag-1"' }]);
+  });
+
+  it('reports a running job without waiting when asked not to wait (API)', async () => {
+    const { store, objects } = memoryStore();
+    const result = await archiveJob({ jobId: JOB, force: false, wait: false }, deps(store, fakeIsc('IN_PROGRESS').isc), deadline);
+    expect(result).toMatchObject({ outcome: 'RUNNING', job: { status: 'IN_PROGRESS' } });
+    expect(objects.size).toBe(0);
+  });
+});
