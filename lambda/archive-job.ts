@@ -13,6 +13,7 @@ import { waitForJob } from './wait-for-job.ts';
 import { ResultsScanner, emptyCounts, type ResultsDigest, type Summary } from './results-scanner.ts';
 import { buildManifest, parseManifest, type Manifest, type ManifestObject } from './manifest.ts';
 import { renderReport } from './report-renderer.ts';
+import { acquireLease } from './archive-lease.ts';
 import { InvalidJsonError } from './json-stream-walker.ts';
 
 export interface ArchiveDeps {
@@ -22,6 +23,8 @@ export interface ArchiveDeps {
   readonly store: ArchiveStore;
   readonly log: Log;
   readonly now?: () => Date;
+  /** Names this delivery in the archive claim (the Lambda request id). */
+  readonly owner?: string;
 }
 
 export interface ArchiveRequest {
@@ -62,6 +65,33 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
     job = await waitForJob(job, status, deadline, log);
   }
 
+  const lease = await acquireLease(store, keys.lease, deps.owner ?? 'archiver', deps.now ?? (() => new Date()));
+  if (!lease.acquired) {
+    log.info('Another delivery is archiving this job; waiting for its manifest', { jobId, owner: lease.owner, claimedAt: lease.claimedAt });
+    return done('ALREADY_ARCHIVED', await awaitManifest(store, keys, jobId, deadline));
+  }
+  try {
+    // A delivery that finished while we read the status has released its claim: look again.
+    const settled = request.force ? undefined : await store.get(keys.manifest);
+    if (settled) return done('ALREADY_ARCHIVED', parseManifest(settled.body, keys.manifest));
+    return await writeArchive(request, deps, deadline, { job, keys, existing, done, tenant: credentials.tenant });
+  } finally {
+    await lease.release().catch((error: unknown) => log.warn('Could not remove the archive claim', { jobId, key: keys.lease, error: (error as Error).name }));
+  }
+}
+
+interface WriteContext {
+  readonly job: ImportStatus;
+  readonly keys: ArchiveKeys;
+  readonly existing: { readonly etag: string | undefined } | undefined;
+  readonly tenant: string;
+  readonly done: (outcome: 'ARCHIVED' | 'ALREADY_ARCHIVED' | 'CANCELLED', manifest: Manifest) => ArchiveResult;
+}
+
+async function writeArchive(request: ArchiveRequest, deps: ArchiveDeps, deadline: Deadline, ctx: WriteContext): Promise<ArchiveResult> {
+  const { config, store, log } = deps;
+  const { jobId } = request;
+  const { job, keys, existing, done } = ctx;
   const objects: ManifestObject[] = [];
   let digest: ResultsDigest | undefined;
   if (job.status !== 'CANCELLED') {
@@ -75,7 +105,7 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
 
   const summary: Summary = digest?.summary ?? { byType: {}, totals: emptyCounts() };
   const archivedAt = (deps.now ?? (() => new Date()))();
-  const base = { tenant: credentials.tenant, apiVersion: config.apiVersion, job, exportJobId, backup: backup.state, summary, archivedAt };
+  const base = { tenant: ctx.tenant, apiVersion: config.apiVersion, job, exportJobId, backup: backup.state, summary, archivedAt };
   const html = renderReport({ ...buildManifest({ ...base, objects }), samples: digest?.samples ?? null });
   const report = await store.put(keys.report, Buffer.from(html, 'utf8'), HTML_TYPE);
   objects.push({ role: 'report', ...report });
@@ -93,6 +123,17 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
   }
   log.info('Manifest written', { jobId, manifestKey: keys.manifest, status: job.status, totals: summary.totals });
   return done(job.status === 'CANCELLED' ? 'CANCELLED' : 'ARCHIVED', manifest);
+}
+
+/** Waits (polling S3, not ISC) for the delivery holding the claim to write its manifest. */
+async function awaitManifest(store: ArchiveStore, keys: ArchiveKeys, jobId: string, deadline: Deadline): Promise<Manifest> {
+  for (;;) {
+    const manifest = await store.get(keys.manifest);
+    if (manifest) return parseManifest(manifest.body, keys.manifest);
+    if (!(await deadline.sleep(1_000))) {
+      throw new StorageError(`Another delivery is still archiving ${jobId}; a retry will find its manifest.`, { retryable: true, jobId, phase: 'archive' });
+    }
+  }
 }
 
 async function downloadResults(deps: ArchiveDeps, keys: ArchiveKeys, jobId: string, deadline: Deadline) {

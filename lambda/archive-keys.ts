@@ -4,6 +4,8 @@ export interface ArchiveKeys {
   readonly results: string;
   readonly report: string;
   readonly manifest: string;
+  /** Claim held while one delivery writes the objects (see archive-lease.ts). */
+  readonly lease: string;
   backup(exportJobId: string): string;
 }
 
@@ -18,6 +20,7 @@ export function archiveKeys(prefix: string, tenant: string, jobId: string): Arch
     results: `${folder}results.json`,
     report: `${folder}report.html`,
     manifest: `${folder}manifest.json`,
+    lease: `${folder}.archiving`,
     backup: (exportJobId) => `${folder}exports/${exportJobId}.json`,
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { StorageError } from './errors.ts';
 import { MeteredStream } from './metered-stream.ts';
@@ -29,6 +29,7 @@ export interface ArchiveStore {
   /** Writes only if the condition holds; `false` means another writer got there first. */
   putConditional(key: string, body: Buffer, contentType: string, condition: ConditionalWrite): Promise<boolean>;
   get(key: string): Promise<StoredManifest | undefined>;
+  remove(key: string): Promise<void>;
 }
 
 /** Parts of 8 MiB, four in flight: memory stays near 32 MiB whatever the document's size. */
@@ -112,6 +113,13 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
         if (name === 'NoSuchKey' || status === 404) return undefined;
         throw failed('read', key, error);
+      }
+    },
+    async remove(key) {
+      try {
+        await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      } catch (error) {
+        throw failed('delete', key, error);
       }
     },
   };

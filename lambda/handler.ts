@@ -47,7 +47,7 @@ export async function handler(event: unknown, context: LambdaContext): Promise<u
 
 /** Direct and EventBridge invocations: wait for the job, archive it, or throw so Lambda retries. */
 async function archiveAsync(request: ArchiverRequest, rt: Runtime, context: LambdaContext) {
-  const result = await archive(request, rt, deadlineFrom(context), true);
+  const result = await archive(request, rt, deadlineFrom(context), true, context.awsRequestId);
   if (result.outcome === 'RUNNING') throw new ArchiverError('Unexpected', 'The job was still running after waiting.', { phase: 'wait', retryable: true });
   return resultBody(result);
 }
@@ -62,7 +62,7 @@ async function answerApi(request: Extract<ArchiverRequest, { source: 'api' }>, r
     return request.action === 'report' ? htmlResponse(stored.body.toString('utf8')) : jsonResponse(200, parseManifest(stored.body, keys.manifest));
   }
   try {
-    const result = await archive(request, rt, deadlineFrom(context, { capMs: API_BUDGET_MS }), false);
+    const result = await archive(request, rt, deadlineFrom(context, { capMs: API_BUDGET_MS }), false, requestId);
     if (result.outcome !== 'RUNNING') return jsonResponse(200, resultBody(result));
     await handOff(request, rt);
     return jsonResponse(202, { jobId: request.jobId, status: result.job.status, message: 'The import is still running; it will be archived when it finishes.', job: result.job });
@@ -80,9 +80,9 @@ async function handOff(request: ArchiverRequest, rt: Runtime): Promise<void> {
   log.info('Handed to a background invocation', { jobId: request.jobId });
 }
 
-async function archive(request: ArchiverRequest, rt: Runtime, deadline: ReturnType<typeof deadlineFrom>, wait: boolean): Promise<ArchiveResult> {
+async function archive(request: ArchiverRequest, rt: Runtime, deadline: ReturnType<typeof deadlineFrom>, wait: boolean, owner: string | undefined): Promise<ArchiveResult> {
   const started = Date.now();
-  const result = await archiveJob({ jobId: request.jobId, force: request.force, wait }, { ...rt, log }, deadline);
+  const result = await archiveJob({ jobId: request.jobId, force: request.force, wait }, { ...rt, log, owner }, deadline);
   if (result.outcome === 'RUNNING') return result;
   const bytes = result.manifest.objects.reduce((sum, o) => sum + o.bytes, 0);
   metrics.archived(result.outcome, result.manifest.summary, result.outcome === 'ALREADY_ARCHIVED' ? 0 : bytes, Date.now() - started);

@@ -14,6 +14,7 @@ const deadline = { remainingMs: () => 60_000, sleep: async () => true };
 function memoryStore(loseWith?: () => void) {
   const objects = new Map<string, Buffer>();
   const conditions: ConditionalWrite[] = [];
+  const claims: string[] = [];
   const store: ArchiveStore = {
     bucket: 'b-1',
     async upload(key, source, _type, observe) {
@@ -31,6 +32,12 @@ function memoryStore(loseWith?: () => void) {
       return { key, bytes: body.length, sha256: 'y' };
     },
     async putConditional(key, body, _type, condition) {
+      if (key.endsWith('/.archiving')) {
+        claims.push(key);
+        if (objects.has(key) && 'ifNoneMatch' in condition) return false;
+        objects.set(key, body);
+        return true;
+      }
       conditions.push(condition);
       if (loseWith) {
         loseWith();
@@ -43,8 +50,11 @@ function memoryStore(loseWith?: () => void) {
       const body = objects.get(key);
       return body && { body, etag: '"etag-1"' };
     },
+    async remove(key) {
+      objects.delete(key);
+    },
   };
-  return { store, objects, conditions };
+  return { store, objects, conditions, claims };
 }
 
 function fakeIsc(status: string) {
@@ -78,6 +88,32 @@ describe('archiveJob', () => {
     expect(result.outcome).toBe('ARCHIVED');
     expect(conditions).toEqual([{ ifNoneMatch: '*' }]);
     expect([...objects.keys()].at(-1)).toBe(`sp-config/acme/imports/${JOB}/manifest.json`);
+  });
+
+  it('claims the job while writing and removes the claim afterwards', async () => {
+    const { store, objects, claims } = memoryStore();
+    await archiveJob({ jobId: JOB, force: false, wait: true }, deps(store, fakeIsc('COMPLETE').isc), deadline);
+    expect(claims).toEqual([`sp-config/acme/imports/${JOB}/.archiving`]);
+    expect(objects.has(`sp-config/acme/imports/${JOB}/.archiving`)).toBe(false);
+  });
+
+  it('waits for the manifest of a delivery holding a fresh claim instead of writing over its objects', async () => {
+    const { store, objects } = memoryStore();
+    const claim = `sp-config/acme/imports/${JOB}/.archiving`;
+    objects.set(claim, Buffer.from(JSON.stringify({ owner: 'other-request', claimedAt: '2026-11-28T10:04:00.000Z' })));
+    const winner = { schemaVersion: 1, jobId: JOB, status: 'COMPLETE', objects: [], summary: {}, archivedAt: 'then' };
+    const isc = fakeIsc('COMPLETE');
+    const slowDeadline = { remainingMs: () => 60_000, sleep: async () => (objects.set(`sp-config/acme/imports/${JOB}/manifest.json`, Buffer.from(JSON.stringify(winner))), true) };
+    const result = await archiveJob({ jobId: JOB, force: false, wait: true }, deps(store, isc.isc), slowDeadline);
+    expect(result).toMatchObject({ outcome: 'ALREADY_ARCHIVED', manifest: { archivedAt: 'then' } });
+    expect(isc.calls.filter((c) => c.endsWith('/download'))).toEqual([]);
+  });
+
+  it('takes over a claim left by a dead invocation', async () => {
+    const { store, objects } = memoryStore();
+    objects.set(`sp-config/acme/imports/${JOB}/.archiving`, Buffer.from(JSON.stringify({ owner: 'dead', claimedAt: '2026-11-28T09:00:00.000Z' })));
+    const result = await archiveJob({ jobId: JOB, force: false, wait: true }, deps(store, fakeIsc('COMPLETE').isc), deadline);
+    expect(result.outcome).toBe('ARCHIVED');
   });
 
   it('reports ALREADY_ARCHIVED with the winner\'s manifest when the conditional write loses (412/409)', async () => {

@@ -264,6 +264,7 @@ describe('archiving through the built handler', () => {
       const manifest = await manifestOf(jobId);
       await expectManifestHonest(manifest);
       expect(results.every((r) => r.ok && r.value.manifestKey === `${folder(jobId)}manifest.json`)).toBe(true);
+      expect(await stack.keys(folder(jobId))).not.toContain(`${folder(jobId)}.archiving`);
     } finally {
       await other.stop();
     }
