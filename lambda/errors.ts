@@ -43,10 +43,11 @@ export class ArchiverError extends Error {
 
   /** The fields worth a log line, with nothing that could hold a credential. */
   toLog(): Record<string, unknown> {
+    // `message` is reserved in Powertools' log lines (it would be dropped): name the fields apart.
     return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
+      errorName: this.name,
+      errorCode: this.code,
+      errorMessage: this.message,
       phase: this.phase,
       retryable: this.retryable,
       jobId: this.jobId,

@@ -36,7 +36,7 @@ export async function handler(event: unknown, context: LambdaContext): Promise<u
     return request.source === 'api' ? await answerApi(request, runtime, context) : await archiveAsync(request, runtime, context);
   } catch (error) {
     metrics.failed(error);
-    log.error('Archive failed', error instanceof ArchiverError ? error.toLog() : { name: (error as Error)?.name, message: (error as Error)?.message });
+    log.error('Archive failed', error instanceof ArchiverError ? error.toLog() : { errorName: (error as Error)?.name, errorMessage: (error as Error)?.message });
     if (api) return errorToResponse(error, requestId);
     throw error;
   } finally {

@@ -24,9 +24,12 @@ export function asLog(logger: Logger): Log {
 /** Embedded-metric-format metrics, one flush per invocation. */
 export class ArchiveMetrics {
   readonly #metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName: SERVICE });
+  // Reads (GET routes) record nothing; flushing then would only print Powertools' empty warning.
+  #recorded = false;
 
   archived(outcome: string, summary: Summary, bytes: number, durationMs: number): void {
     const m = this.#metrics;
+    this.#recorded = true;
     if (outcome === 'ALREADY_ARCHIVED') m.addMetric('AlreadyArchived', MetricUnit.Count, 1);
     else {
       m.addMetric(outcome === 'CANCELLED' ? 'CancelledArchived' : 'JobsArchived', MetricUnit.Count, 1);
@@ -39,6 +42,7 @@ export class ArchiveMetrics {
   }
 
   accepted(): void {
+    this.#recorded = true;
     this.#metrics.addMetric('HandedOff', MetricUnit.Count, 1);
   }
 
@@ -48,9 +52,12 @@ export class ArchiveMetrics {
     single.addDimension('FailureKind', kind);
     single.addMetric('Failures', MetricUnit.Count, 1);
     this.#metrics.addMetric('Failures', MetricUnit.Count, 1);
+    this.#recorded = true;
   }
 
   flush(): void {
+    if (!this.#recorded) return;
+    this.#recorded = false;
     this.#metrics.publishStoredMetrics();
   }
 }

@@ -16,13 +16,15 @@ export interface DevStackOptions {
   /** The secret's JSON when there is no double (a real tenant's credentials). */
   readonly credentials?: string;
   readonly onAsyncInvoke?: (invocation: AsyncInvocation) => void;
+  /** `false` archives into a real bucket (`bucket`) with the caller's AWS credentials. */
+  readonly embeddedS3?: boolean;
   readonly ports?: { readonly s3?: number };
 }
 
 export interface DevStack {
   readonly isc: IscDouble | undefined;
   readonly secrets: SecretsManagerDouble;
-  readonly s3: LocalS3;
+  readonly s3: LocalS3 | undefined;
   readonly lambda: LambdaInvokeEndpoint;
   readonly bucket: string;
   /** The contract's environment pointing at these stand-ins (plus the SDK's own endpoint overrides). */
@@ -36,7 +38,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   const [isc, secrets, s3, lambda] = await Promise.all([
     options.isc === false ? undefined : IscDouble.start(options.isc ?? {}),
     SecretsManagerDouble.start(),
-    startLocalS3({ directory: options.directory, buckets: [bucket], port: options.ports?.s3 }),
+    options.embeddedS3 === false ? undefined : startLocalS3({ directory: options.directory, buckets: [bucket], port: options.ports?.s3 }),
     LambdaInvokeEndpoint.start(options.onAsyncInvoke),
   ]);
   // The function reads its credentials from Secrets Manager here exactly as it does in AWS.
@@ -47,7 +49,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   return {
     isc, secrets, s3, lambda, bucket,
     env: (overrides = {}) => ({
-      ...localS3Environment(s3.url),
+      ...(s3 ? localS3Environment(s3.url) : { AWS_REGION: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1' }),
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
       AWS_ENDPOINT_URL_LAMBDA: lambda.url,
       AWS_LAMBDA_FUNCTION_NAME: LOCAL_FUNCTION_NAME,
@@ -56,7 +58,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       ...overrides,
     }),
     async close() {
-      await Promise.all([isc?.close(), secrets.close(), s3.close(), lambda.close()]);
+      await Promise.all([isc?.close(), secrets.close(), s3?.close(), lambda.close()]);
     },
   };
 }

@@ -19,7 +19,7 @@ process.on('message', async (message) => {
     const value = await handler(message.event, context);
     process.send({ id: message.id, ok: true, value });
   } catch (error) {
-    process.send({ id: message.id, ok: false, error: { name: error?.name, message: error?.message, ...(error?.toLog?.() ?? {}) } });
+    process.send({ id: message.id, ok: false, error: { ...(error?.toLog?.() ?? {}), name: error?.name, message: error?.message } });
   }
 });
 process.send({ ready: true });

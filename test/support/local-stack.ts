@@ -21,7 +21,7 @@ export async function startTestStack(options: IscDoubleOptions = {}): Promise<Te
   const directory = await mkdtemp(join(tmpdir(), 'archiver-s3-'));
   const dev = await startDevStack({ directory, isc: options });
   const s3 = new S3Client({
-    endpoint: dev.s3.url, forcePathStyle: true, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS,
+    endpoint: dev.s3!.url, forcePathStyle: true, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS,
     requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
   });
   return {

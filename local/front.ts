@@ -1,0 +1,114 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { lambdaContext, type Handler } from './handler-host.ts';
+
+export interface FrontOptions {
+  readonly port: number;
+  readonly handler: Handler;
+  readonly functionName: string;
+  /** Lists archived jobs from the manifests (GET /imports). */
+  readonly listArchives: () => Promise<unknown[]>;
+}
+
+export interface Front {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const ROUTE = /^\/imports\/([^/]+)(\/archive|\/report)?\/?$/;
+
+/**
+ * A local stand-in for API Gateway and EventBridge: turns HTTP requests into the events AWS
+ * delivers and runs them through the real handler, so local behaviour is the deployed behaviour.
+ */
+export async function startFront(options: FrontOptions): Promise<Front> {
+  const server: Server = createServer((req, res) => {
+    route(req, res, options).catch((error: unknown) => {
+      send(res, 500, envelope(500, `The local front failed: ${(error as Error).message}`));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, options: FrontOptions): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://front');
+  const method = req.method ?? 'GET';
+  if (url.pathname === '/' && method === 'GET') {
+    return send(res, 200, { routes: ['GET /imports', 'POST /imports/{jobId}/archive', 'GET /imports/{jobId}', 'GET /imports/{jobId}/report', 'POST /events'] });
+  }
+  if (url.pathname === '/imports' && method === 'GET') return send(res, 200, { imports: await options.listArchives() });
+  if (url.pathname === '/events' && method === 'POST') {
+    let event: unknown;
+    try {
+      event = JSON.parse((await body(req)).toString('utf8'));
+    } catch {
+      return send(res, 400, envelope(400, 'The body is not JSON: send an EventBridge event with detail.jobId.'));
+    }
+    try {
+      return send(res, 200, await options.handler(event, lambdaContext(options.functionName)));
+    } catch (error) {
+      // What Lambda reports for a failed invocation; EventBridge would retry it.
+      const failure = error as { name?: string; message?: string; httpStatus?: number };
+      return send(res, failure.name?.startsWith('Permanent.') ? 400 : 502, { errorType: failure.name, errorMessage: failure.message });
+    }
+  }
+  const match = ROUTE.exec(url.pathname);
+  if (!match) return send(res, 404, envelope(404, `No route for ${method} ${url.pathname}.`));
+  await body(req);
+  const resource = match[2] === '/archive' ? '/imports/{jobId}/archive' : match[2] === '/report' ? '/imports/{jobId}/report' : '/imports/{jobId}';
+  const event = {
+    resource,
+    path: url.pathname,
+    httpMethod: method,
+    headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
+    queryStringParameters: url.searchParams.size ? Object.fromEntries(url.searchParams) : null,
+    pathParameters: { jobId: safeDecode(match[1]!) },
+    requestContext: { requestId: randomUUID(), stage: 'local', httpMethod: method, resourcePath: resource, identity: { sourceIp: req.socket.remoteAddress } },
+    body: null,
+    isBase64Encoded: false,
+  };
+  const answer = (await options.handler(event, lambdaContext(options.functionName))) as { statusCode: number; headers?: Record<string, string>; body: string };
+  res.writeHead(answer.statusCode, answer.headers ?? {});
+  res.end(answer.body);
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+async function body(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 1024 * 1024) throw new Error('request body over 1 MiB');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function envelope(status: number, text: string) {
+  const codes: Record<number, string> = { 400: '400.1 Bad Request Content', 404: '404 Not found', 500: '500.0 Internal Fault' };
+  return { detailCode: codes[status] ?? String(status), trackingId: randomUUID().replace(/-/g, ''), messages: [{ locale: 'en-US', localeOrigin: 'DEFAULT', text }] };
+}
+
+function send(res: ServerResponse, status: number, value: unknown): void {
+  const text = JSON.stringify(value, null, 2);
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(`${text}\n`);
+}
