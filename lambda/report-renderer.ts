@@ -16,19 +16,20 @@ const STATE: Record<string, { label: string; mark: string; tone: string }> = {
 // Colours chosen for at least 4.5:1 contrast on their backgrounds; the state is also spelled out.
 const STYLE = `
 :root{color-scheme:light;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;background:#fff;line-height:1.45}
-body{margin:0 auto;max-width:72rem;padding:1rem}
+body{margin:0 auto;max-width:72rem;padding:1rem;overflow-wrap:anywhere}
 h1{font-size:1.4rem;margin:.2rem 0 1rem}h2{font-size:1.15rem;margin:2rem 0 .6rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
 .status{display:inline-block;padding:.25rem .7rem;border-radius:.4rem;font-weight:700;border:2px solid}
 .ok{background:#dafbe1;color:#0a5c24;border-color:#1a7f37}.bad{background:#ffebe9;color:#8b1a10;border-color:#cf222e}.muted{background:#f0f2f4;color:#3b4350;border-color:#6e7781}
-dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:1rem 0}dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}
+dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.3rem 1rem;margin:1rem 0}dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}
 .totals{display:flex;flex-wrap:wrap;gap:.75rem;margin:1rem 0;padding:0;list-style:none}
 .totals li{flex:1 1 8rem;border:1px solid #d0d7de;border-radius:.5rem;padding:.6rem .8rem}
 .totals .n{display:block;font-size:1.8rem;font-weight:700}.totals .errors .n{color:#a40e26}.totals .warnings .n{color:#7d4e00}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
-th{background:#f6f8fa}td{overflow-wrap:anywhere;word-break:break-word;unicode-bidi:plaintext}td.num,th.num{text-align:right}
+table{overflow-wrap:normal}th{background:#f6f8fa}td{unicode-bidi:plaintext}td.msg{overflow-wrap:anywhere;min-width:12rem}td.num,th.num{text-align:right}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85rem}pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:.2rem 0 0;max-height:12rem;overflow:auto}
 .more{font-style:italic;color:#3b4350}footer{margin-top:2rem;font-size:.85rem;color:#3b4350}
+@media (max-width:40rem){table.list thead{position:absolute;left:-9999px}table.list,table.list tbody,table.list tr,table.list td{display:block;width:auto}table.list tr{border:1px solid #d0d7de;margin:0 0 .6rem}table.list td{border:0;border-bottom:1px solid #eaeef2}table.list td::before{content:attr(data-label);display:block;font-size:.78rem;font-weight:600;color:#3b4350}table.list td.msg{min-width:0}}
 @media print{body{max-width:none;padding:0}.scroll{overflow:visible}pre{max-height:none}a{color:inherit}}
 `;
 
@@ -122,10 +123,10 @@ function messages(title: string, id: string, list: readonly MessageSample[], tot
   if (total === 0) return `<h2 id="${id}">${title}</h2><p>None.</p>`;
   const shown = list.slice(0, REPORT_LIST_LIMIT);
   const rows = shown
-    .map((m) => `<tr><td>${e(m.type)}</td><td>${m.key === null ? '' : `<code>${e(m.key)}</code>`}</td><td>${e(m.text)}${detail(m.detail)}</td></tr>`)
+    .map((m) => `<tr><td data-label="Object type">${e(m.type)}</td><td data-label="Key">${m.key === null ? '—' : `<code>${e(m.key)}</code>`}</td><td class="msg" data-label="Message">${e(m.text)}${detail(m.detail)}</td></tr>`)
     .join('\n');
   return `<h2 id="${id}">${title} (${total})</h2>
-<div class="scroll"><table>
+<div class="scroll"><table class="list">
 <thead><tr><th scope="col">Object type</th><th scope="col">Key</th><th scope="col">Message</th></tr></thead>
 <tbody>
 ${rows}
@@ -141,9 +142,9 @@ function detail(value: unknown): string {
 function imported(samples: Samples, total: number): string {
   if (total === 0) return '<h2 id="imported">Imported objects</h2><p>None.</p>';
   const shown = samples.importedObjects.slice(0, REPORT_LIST_LIMIT);
-  const rows = shown.map((o) => `<tr><td>${e(o.type)}</td><td>${e(o.name)}</td><td><code>${e(o.id)}</code></td></tr>`).join('\n');
+  const rows = shown.map((o) => `<tr><td data-label="Type">${e(o.type)}</td><td class="msg" data-label="Name">${e(o.name)}</td><td class="msg" data-label="Id"><code>${e(o.id)}</code></td></tr>`).join('\n');
   return `<h2 id="imported">Imported objects (${total})</h2>
-<div class="scroll"><table>
+<div class="scroll"><table class="list">
 <thead><tr><th scope="col">Type</th><th scope="col">Name</th><th scope="col">Id</th></tr></thead>
 <tbody>
 ${rows}
