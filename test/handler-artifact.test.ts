@@ -400,6 +400,16 @@ describe('credentials and secrecy', () => {
     expect(lines.map((l) => l.message)).toEqual(expect.arrayContaining(['Import status read', 'Results archived', 'Report written', 'Manifest written', 'Archive done']));
     expect(lines.find((l) => l.message === 'Results archived')).toMatchObject({ level: 'INFO', service: 'isc-import-archiver', bytes: completeResults().length });
   });
+
+  it('emits embedded-format metrics for archived jobs and failures by kind', () => {
+    const metrics = lambda.jsonLines().filter((l) => l._aws?.CloudWatchMetrics);
+    const names = new Set(metrics.flatMap((m) => m._aws.CloudWatchMetrics.flatMap((d: any) => d.Metrics.map((x: any) => x.Name))));
+    for (const name of ['JobsArchived', 'AlreadyArchived', 'CancelledArchived', 'ImportErrors', 'ImportWarnings', 'ImportsWithErrors', 'BytesArchived', 'ArchiveDuration', 'Failures', 'HandedOff']) {
+      expect(names, name).toContain(name);
+    }
+    expect(metrics.find((m) => m.FailureKind === 'IscForbidden')).toMatchObject({ Failures: 1, service: 'isc-import-archiver' });
+    expect(metrics[0]!._aws.CloudWatchMetrics[0].Namespace).toBe('IscImportArchiver');
+  });
 });
 
 function restEvent(method: string, path: string, jobId: string | undefined) {
