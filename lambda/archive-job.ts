@@ -58,14 +58,25 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
 
   const paths = iscPaths(config.apiVersion);
   const status = async () => parseImportStatus(await isc.getJson(paths.importStatus(jobId), { phase: 'status', jobId, deadline }), jobId);
-  let job = await status();
-  log.info('Import status read', { jobId, status: job.status });
-  if (isRunning(job.status)) {
-    if (!request.wait) return { outcome: 'RUNNING', job };
-    job = await waitForJob(job, status, deadline, log);
+  const claim = () => acquireLease(store, keys.lease, deps.owner ?? 'archiver', deps.now ?? (() => new Date()));
+  // A delivery that will wait claims the job while it reads the status: one round trip less.
+  const claiming = request.wait ? claim() : undefined;
+  claiming?.catch(() => {});
+  let job: ImportStatus;
+  try {
+    job = await status();
+    log.info('Import status read', { jobId, status: job.status });
+    if (isRunning(job.status)) {
+      if (!request.wait) return { outcome: 'RUNNING', job };
+      job = await waitForJob(job, status, deadline, log);
+    }
+  } catch (error) {
+    const held = await claiming?.catch(() => undefined);
+    if (held?.acquired) await held.release().catch(() => {});
+    throw error;
   }
 
-  const lease = await acquireLease(store, keys.lease, deps.owner ?? 'archiver', deps.now ?? (() => new Date()));
+  const lease = await (claiming ?? claim());
   if (!lease.acquired) {
     log.info('Another delivery is archiving this job; waiting for its manifest', { jobId, owner: lease.owner, claimedAt: lease.claimedAt });
     return done('ALREADY_ARCHIVED', await awaitManifest(store, keys, jobId, deadline));

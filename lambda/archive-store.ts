@@ -32,9 +32,9 @@ export interface ArchiveStore {
   remove(key: string): Promise<void>;
 }
 
-/** Parts of 8 MiB, four in flight: memory stays near 32 MiB whatever the document's size. */
-export const UPLOAD_PART_BYTES = 8 * 1024 * 1024;
-export const UPLOAD_QUEUE = 4;
+/** Parts of 5 MiB (S3's minimum), two in flight: memory stays near 15 MiB whatever the document's size. */
+export const UPLOAD_PART_BYTES = 5 * 1024 * 1024;
+export const UPLOAD_QUEUE = 2;
 
 export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
   const failed = (action: string, key: string, error: unknown): StorageError => {

@@ -1,5 +1,3 @@
-import { Tokenizer, TokenType } from '@streamparser/json';
-
 export type PathKey = string | number;
 /** What to do with a value about to start at `path`. */
 export type Visit = 'capture' | 'descend' | 'skip';
@@ -7,197 +5,280 @@ export type Visit = 'capture' | 'descend' | 'skip';
 export interface WalkerOptions {
   /** Called when a value starts; containers not captured are walked ('descend') or passed over ('skip'). */
   visit(path: readonly PathKey[]): Visit;
-  /** Receives each captured value, built with bounded size. */
+  /** Receives each captured value, with its strings and lists cut to CAPTURE_LIMITS. */
   onValue(path: readonly PathKey[], value: unknown): void;
 }
 
-/** Strings and containers inside a captured value are cut at these sizes so memory stays bounded. */
-export const CAPTURE_LIMITS = { stringChars: 2_000, entries: 100 } as const;
+/** A captured value is at most `bytes` long as JSON, and is then cut to these sizes for keeping. */
+export const CAPTURE_LIMITS = { bytes: 64 * 1024, stringChars: 2_000, entries: 100 } as const;
+export const OVERSIZED = '… (entry too large to show here; see results.json)';
 
 /** The document is not valid JSON, or ended before it was complete. */
 export class InvalidJsonError extends Error {
   override readonly name = 'InvalidJsonError';
 }
 
+// What the grammar allows next.
+const Expect = { Value: 0, ValueOrEnd: 1, Key: 2, KeyOrEnd: 3, Colon: 4, CommaOrEnd: 5, Done: 6 } as const;
+type Expect = (typeof Expect)[keyof typeof Expect];
+// Lexer state between chunks.
+const Lex = { Structure: 0, String: 1, Literal: 2 } as const;
+type Lex = (typeof Lex)[keyof typeof Lex];
+
 interface Frame {
-  readonly kind: 'object' | 'array';
-  /** Where this container sits in its parent. */
-  readonly at: PathKey | undefined;
-  /** The object key being read, or the array index. */
-  prop: string | undefined;
+  readonly array: boolean;
+  readonly mode: Visit;
+  expect: Expect;
+  key: string | undefined;
   index: number;
-  expect: 'key' | 'colon' | 'value' | 'comma-or-end' | 'value-or-end' | 'key-or-end';
-  mode: Visit;
-  built: Record<string, unknown> | unknown[] | undefined;
-  dropped: number;
+}
+
+const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a;
+const OPEN_OBJECT = 0x7b, CLOSE_OBJECT = 0x7d, OPEN_ARRAY = 0x5b, CLOSE_ARRAY = 0x5d;
+const LITERAL = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)$/;
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+function isLiteralByte(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x45;
 }
 
 /**
- * Walks a JSON document as it streams, holding only the path and the values it was asked to
- * capture. It checks the grammar and that the document ended, so truncated or invalid bodies fail.
+ * Walks a JSON document as it streams past, holding only the
+ * open containers' keys and the values it was asked to capture (each parsed on its own). It checks
+ * the grammar and that the document ended, so truncated or invalid bodies fail.
  */
 export class JsonStreamWalker {
   readonly #options: WalkerOptions;
-  readonly #tokenizer = new Tokenizer();
   readonly #stack: Frame[] = [];
-  #done = false;
-  #error: Error | undefined;
+  readonly #path: PathKey[] = [];
+  #top: Expect = Expect.Value;
+  #lex: Lex = Lex.Structure;
+  #escape = false;
+  #stringIsKey = false;
+  // Bytes of a string or literal being read that we need whole (keys of walked objects, literals).
+  #token: Buffer[] | undefined;
+  #tokenStart = -1;
+  // The value being captured: its depth, bytes so far, and whether it outgrew the limit.
+  #capture: { depth: number; path: PathKey[]; chunks: Buffer[]; size: number; start: number; oversized: boolean } | undefined;
+  #offset = 0;
+  #error: InvalidJsonError | undefined;
 
   constructor(options: WalkerOptions) {
     this.#options = options;
-    this.#tokenizer.onToken = ({ token, value }) => this.#token(token, value);
-    this.#tokenizer.onError = (error) => {
-      this.#error ??= new InvalidJsonError(error.message);
-    };
-    this.#tokenizer.onEnd = () => {};
   }
 
   write(chunk: Uint8Array): void {
     if (this.#error) throw this.#error;
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     try {
-      this.#tokenizer.write(chunk);
+      this.#scan(buf);
     } catch (error) {
-      this.#error ??= error instanceof InvalidJsonError ? error : new InvalidJsonError(error instanceof Error ? error.message : String(error));
+      this.#error = error instanceof InvalidJsonError ? error : new InvalidJsonError(String(error));
+      throw this.#error;
     }
-    if (this.#error) throw this.#error;
+    this.#offset += buf.length;
   }
 
   /** Throws when the document is incomplete or invalid. */
   end(): void {
     if (this.#error) throw this.#error;
-    if (!this.#done) {
-      try {
-        this.#tokenizer.end();
-      } catch (error) {
-        throw new InvalidJsonError(error instanceof Error ? error.message : String(error));
-      }
-      if (this.#error) throw this.#error;
-      if (!this.#done) throw new InvalidJsonError('The JSON document ended before it was complete.');
+    if (this.#lex === Lex.Literal) {
+      // The literal's bytes were all kept at the end of the last chunk.
+      this.#tokenStart = 0;
+      if (this.#capture) this.#capture.start = 0;
+      this.#endLiteral(Buffer.alloc(0), 0);
+    }
+    if (this.#lex === Lex.String || this.#stack.length > 0 || this.#top !== Expect.Done) {
+      throw (this.#error = new InvalidJsonError('The JSON document ended before it was complete.'));
     }
   }
 
-  /** The path of the innermost open container. */
-  #path(): PathKey[] {
-    return this.#stack.slice(1).map((frame) => frame.at!);
+  #fail(message: string, at: number): never {
+    throw new InvalidJsonError(`${message} at byte ${this.#offset + at}.`);
   }
 
-  #currentKey(): PathKey | undefined {
-    const top = this.#stack.at(-1);
-    if (!top) return undefined;
-    return top.kind === 'array' ? top.index : top.prop;
-  }
-
-  #fail(message: string): never {
-    throw (this.#error = new InvalidJsonError(message));
-  }
-
-  #token(token: TokenType, value: unknown): void {
-    const top = this.#stack.at(-1);
-    if (this.#done) this.#fail('Unexpected data after the end of the JSON document.');
-    if (top?.kind === 'object') {
-      if (top.expect === 'key' || top.expect === 'key-or-end') {
-        if (token === TokenType.STRING) {
-          top.prop = value as string;
-          top.expect = 'colon';
-          return;
+  #scan(buf: Buffer): void {
+    const n = buf.length;
+    if (this.#capture) this.#capture.start = 0;
+    if (this.#token) this.#tokenStart = 0;
+    let i = 0;
+    let backslash = -1;
+    while (i < n) {
+      if (this.#lex === Lex.String) {
+        // The hot path, as most bytes of a document are inside strings: jump with memchr to the
+        // next quote, and look at backslashes only when one comes before it.
+        if (this.#escape) {
+          this.#escape = false;
+          i++;
+          continue;
         }
-        if (token === TokenType.RIGHT_BRACE && top.expect === 'key-or-end') return this.#close();
-        this.#fail('Expected an object key.');
-      }
-      if (top.expect === 'colon') {
-        if (token !== TokenType.COLON) this.#fail('Expected ":" after an object key.');
-        top.expect = 'value';
-        return;
-      }
-      if (top.expect === 'comma-or-end') {
-        if (token === TokenType.COMMA) {
-          top.expect = 'key';
-          return;
+        const quote = buf.indexOf(QUOTE, i);
+        if (backslash < i) backslash = buf.indexOf(BACKSLASH, i);
+        if (backslash !== -1 && (quote === -1 || backslash < quote)) {
+          if (backslash + 1 < n) i = backslash + 2;
+          else {
+            this.#escape = true;
+            i = n;
+          }
+          continue;
         }
-        if (token === TokenType.RIGHT_BRACE) return this.#close();
-        this.#fail('Expected "," or "}" in an object.');
+        if (quote === -1) break;
+        this.#lex = Lex.Structure;
+        i = quote + 1;
+        this.#endString(buf, i);
+        continue;
       }
-    } else if (top?.kind === 'array') {
-      if (top.expect === 'comma-or-end') {
-        if (token === TokenType.COMMA) {
-          top.index++;
-          top.expect = 'value';
-          return;
-        }
-        if (token === TokenType.RIGHT_BRACKET) return this.#close();
-        this.#fail('Expected "," or "]" in an array.');
+      if (this.#lex === Lex.Literal) {
+        while (i < n && isLiteralByte(buf[i]!)) i++;
+        if (i === n) break;
+        this.#endLiteral(buf, i);
+        continue;
       }
-      if (top.expect === 'value-or-end' && token === TokenType.RIGHT_BRACKET) return this.#close();
+      const c = buf[i]!;
+      if (isSpace(c)) {
+        i++;
+        continue;
+      }
+      const frame = this.#stack.at(-1);
+      const expect = frame ? frame.expect : this.#top;
+      switch (c) {
+        case OPEN_OBJECT:
+        case OPEN_ARRAY:
+          if (expect !== Expect.Value && expect !== Expect.ValueOrEnd) this.#fail('Unexpected container', i);
+          this.#open(c === OPEN_ARRAY, i);
+          break;
+        case CLOSE_OBJECT:
+        case CLOSE_ARRAY:
+          if (!frame || frame.array !== (c === CLOSE_ARRAY)) this.#fail('Unbalanced bracket', i);
+          if (expect !== Expect.CommaOrEnd && expect !== (frame.array ? Expect.ValueOrEnd : Expect.KeyOrEnd)) this.#fail('Unexpected end of container', i);
+          this.#close(buf, i + 1);
+          break;
+        case COMMA:
+          if (!frame || expect !== Expect.CommaOrEnd) this.#fail('Unexpected ","', i);
+          if (frame.array) {
+            frame.index++;
+            frame.expect = Expect.Value;
+          } else frame.expect = Expect.Key;
+          break;
+        case COLON:
+          if (!frame || expect !== Expect.Colon) this.#fail('Unexpected ":"', i);
+          frame.expect = Expect.Value;
+          break;
+        case QUOTE:
+          if (frame && !frame.array && (expect === Expect.Key || expect === Expect.KeyOrEnd)) {
+            this.#stringIsKey = true;
+            // Keys matter only in objects we walk; elsewhere they are passed over unread.
+            if (frame.mode === 'descend') this.#startToken(i);
+          } else if (expect === Expect.Value || expect === Expect.ValueOrEnd) {
+            this.#stringIsKey = false;
+            this.#beginValue(i);
+          } else this.#fail('Unexpected string', i);
+          this.#lex = Lex.String;
+          break;
+        default:
+          if (!isLiteralByte(c) || (expect !== Expect.Value && expect !== Expect.ValueOrEnd)) this.#fail(`Unexpected "${String.fromCharCode(c)}"`, i);
+          this.#beginValue(i);
+          this.#startToken(i);
+          this.#lex = Lex.Literal;
+      }
+      i++;
     }
-    this.#value(token, value);
+    // Keep the partial token or capture across the chunk boundary.
+    if (this.#token && this.#tokenStart >= 0) this.#token.push(Buffer.from(buf.subarray(this.#tokenStart)));
+    const capture = this.#capture;
+    if (capture && !capture.oversized) {
+      capture.size += n - capture.start;
+      if (capture.size > CAPTURE_LIMITS.bytes) {
+        capture.oversized = true;
+        capture.chunks = [];
+      } else capture.chunks.push(Buffer.from(buf.subarray(capture.start)));
+    }
   }
 
-  #value(token: TokenType, value: unknown): void {
+  #startToken(at: number): void {
+    this.#token = [];
+    this.#tokenStart = at;
+  }
+
+  #takeToken(buf: Buffer, end: number): string {
+    const parts = this.#token!;
+    parts.push(buf.subarray(this.#tokenStart, end));
+    this.#token = undefined;
+    this.#tokenStart = -1;
+    return Buffer.concat(parts).toString('utf8');
+  }
+
+  /** A value starts at `at` in the current chunk: decide whether to capture it. */
+  #beginValue(at: number): Visit {
     const parent = this.#stack.at(-1);
-    const key = this.#currentKey();
-    const inherited = parent?.mode === 'capture' ? 'capture' : parent?.mode === 'skip' ? 'skip' : undefined;
-    const path = () => [...this.#path(), ...(parent ? [key!] : [])];
-    if (token === TokenType.LEFT_BRACE || token === TokenType.LEFT_BRACKET) {
-      const mode = inherited ?? this.#options.visit(path());
-      const kind = token === TokenType.LEFT_BRACE ? 'object' : 'array';
-      this.#stack.push({
-        kind,
-        at: key,
-        prop: undefined,
-        index: 0,
-        expect: kind === 'object' ? 'key-or-end' : 'value-or-end',
-        mode,
-        built: mode === 'capture' ? (kind === 'object' ? {} : []) : undefined,
-        dropped: 0,
-      });
+    if (parent && parent.mode !== 'descend') return parent.mode;
+    const key = parent ? (parent.array ? parent.index : parent.key!) : undefined;
+    const path = key === undefined ? [] : [...this.#path, key];
+    const mode = this.#options.visit(path);
+    if (mode === 'capture') this.#capture = { depth: this.#stack.length, path, chunks: [], size: 0, start: at, oversized: false };
+    return mode;
+  }
+
+  #open(array: boolean, at: number): void {
+    const parent = this.#stack.at(-1);
+    const mode = this.#beginValue(at);
+    if (mode === 'descend' && parent) this.#path.push(parent.array ? parent.index : parent.key!);
+    this.#stack.push({ array, mode, expect: array ? Expect.ValueOrEnd : Expect.KeyOrEnd, key: undefined, index: 0 });
+  }
+
+  #close(buf: Buffer, end: number): void {
+    const frame = this.#stack.pop()!;
+    if (frame.mode === 'descend' && this.#stack.length > 0) this.#path.pop();
+    this.#valueDone(buf, end);
+  }
+
+  #endString(buf: Buffer, end: number): void {
+    const frame = this.#stack.at(-1);
+    if (this.#stringIsKey) {
+      frame!.expect = Expect.Colon;
+      if (this.#token) frame!.key = JSON.parse(this.#takeToken(buf, end)) as string;
       return;
     }
-    let primitive: unknown;
-    switch (token) {
-      case TokenType.STRING:
-        primitive = value;
-        break;
-      case TokenType.NUMBER:
-      case TokenType.TRUE:
-      case TokenType.FALSE:
-      case TokenType.NULL:
-        primitive = value;
-        break;
-      default:
-        this.#fail('Expected a value.');
-    }
-    const mode = inherited ?? this.#options.visit(path());
-    this.#complete(mode, primitive, path);
+    this.#valueDone(buf, end);
   }
 
-  #complete(mode: Visit, value: unknown, path: () => PathKey[]): void {
-    const parent = this.#stack.at(-1);
-    if (parent) parent.expect = 'comma-or-end';
-    else this.#done = true;
-    if (parent?.mode === 'capture') {
-      addBounded(parent, parent.kind === 'array' ? parent.index : parent.prop!, value);
-    } else if (mode === 'capture') {
-      this.#options.onValue(path(), value);
-    }
+  #endLiteral(buf: Buffer, end: number): void {
+    this.#lex = Lex.Structure;
+    const text = this.#takeToken(buf, end);
+    if (!LITERAL.test(text)) this.#fail(`Invalid literal ${JSON.stringify(text.slice(0, 20))}`, end);
+    this.#valueDone(buf, end);
   }
 
-  #close(): void {
-    const frame = this.#stack.pop()!;
-    let value: unknown = frame.built;
-    if (frame.dropped > 0 && Array.isArray(value)) value.push(`… ${frame.dropped} more`);
-    const parent = this.#stack.at(-1);
-    const path = () => (parent ? [...this.#path(), frame.at!] : []);
-    this.#complete(frame.mode, value, path);
+  /** A value ended just before `end`: the grammar moves on, and a capture at this depth completes. */
+  #valueDone(buf: Buffer, end: number): void {
+    const frame = this.#stack.at(-1);
+    if (frame) frame.expect = Expect.CommaOrEnd;
+    else this.#top = Expect.Done;
+    const capture = this.#capture;
+    if (!capture || capture.depth !== this.#stack.length) return;
+    this.#capture = undefined;
+    let value: unknown = OVERSIZED;
+    if (!capture.oversized && capture.size + end - capture.start <= CAPTURE_LIMITS.bytes) {
+      capture.chunks.push(buf.subarray(capture.start, end));
+      value = bound(JSON.parse(Buffer.concat(capture.chunks).toString('utf8')));
+    }
+    this.#options.onValue(capture.path, value);
   }
 }
 
-function addBounded(frame: Frame, key: PathKey, value: unknown): void {
-  const built = frame.built!;
-  const bounded = typeof value === 'string' && value.length > CAPTURE_LIMITS.stringChars ? `${value.slice(0, CAPTURE_LIMITS.stringChars)}…` : value;
-  if (Array.isArray(built)) {
-    if (built.length < CAPTURE_LIMITS.entries) built.push(bounded);
-    else frame.dropped++;
-  } else if (Object.keys(built).length < CAPTURE_LIMITS.entries) {
-    built[String(key)] = bounded;
+/** Cuts long strings and lists of a captured value, so what is kept stays small. */
+function bound(value: unknown): unknown {
+  if (typeof value === 'string') return value.length > CAPTURE_LIMITS.stringChars ? `${value.slice(0, CAPTURE_LIMITS.stringChars)}…` : value;
+  if (Array.isArray(value)) {
+    const kept = value.slice(0, CAPTURE_LIMITS.entries).map(bound);
+    if (value.length > CAPTURE_LIMITS.entries) kept.push(`… ${value.length - CAPTURE_LIMITS.entries} more`);
+    return kept;
   }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).slice(0, CAPTURE_LIMITS.entries).map(([k, v]) => [k, bound(v)]));
+  }
+  return value;
 }

@@ -1,0 +1,83 @@
+// A benchmark worker: one process, like one Lambda container (or the floor script, or the peer
+// SDK), archiving the jobs it is given one after another. It prints one JSON line at the end:
+// per-job times, failures, and the process's peak RSS as the OS counted it.
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import got from 'got';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+
+interface Task {
+  readonly mode: 'handler' | 'floor' | 'peer';
+  readonly jobs: readonly { jobId: string; exportJobId?: string }[];
+  /** Jobs archived first and not timed, so the container is warm. */
+  readonly warmup?: number;
+  readonly credentials: { baseUrl: string; clientId: string; clientSecret: string };
+  readonly bucket: string;
+}
+
+const task = JSON.parse(process.argv[2]!) as Task;
+const times: number[] = [];
+let failures = 0;
+const errors: string[] = [];
+const archive = await archiver(task);
+for (const [i, job] of task.jobs.entries()) {
+  const started = performance.now();
+  try {
+    await archive(job);
+    if (i >= (task.warmup ?? 0)) times.push(performance.now() - started);
+  } catch (error) {
+    failures++;
+    if (errors.length < 3) errors.push(`${(error as Error).name}: ${(error as Error).message}`);
+  }
+}
+process.stdout.write(`\n${JSON.stringify({ times, failures, errors, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+process.exit(0);
+
+async function archiver(t: Task): Promise<(job: { jobId: string; exportJobId?: string }) => Promise<void>> {
+  if (t.mode === 'handler') {
+    const { handler } = (await import(pathToFileURL(resolve('dist/lambda/handler.mjs')).href)) as { handler: (e: unknown, c: unknown) => Promise<{ outcome: string }> };
+    return async (job) => {
+      const deadline = Date.now() + 300_000;
+      const result = await handler({ jobId: job.jobId }, { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => deadline - Date.now() });
+      if (result.outcome !== 'ARCHIVED') throw new Error(`outcome ${result.outcome}`);
+    };
+  }
+  if (t.mode === 'floor') return floor(t);
+  return peer(t);
+}
+
+/**
+ * The simplest correct relay a competent engineer would write with the same clients: token once,
+ * then per job the status, the results streamed into S3, the backup likewise, and a manifest.
+ */
+async function floor(t: Task) {
+  const s3 = new S3Client({ forcePathStyle: true });
+  const token = await got.post(`${t.credentials.baseUrl}/oauth/token`, {
+    form: { grant_type: 'client_credentials', client_id: t.credentials.clientId, client_secret: t.credentials.clientSecret },
+  }).json<{ access_token: string }>();
+  const http = got.extend({ prefixUrl: `${t.credentials.baseUrl}/beta/sp-config`, headers: { authorization: `Bearer ${token.access_token}` } });
+  const stream = (path: string, key: string) => new Upload({ client: s3, params: { Bucket: t.bucket, Key: key, Body: http.stream(path), ContentType: 'application/json' } }).done();
+  return async (job: { jobId: string; exportJobId?: string }) => {
+    const status = await http(`import/${job.jobId}`).json<{ status: string }>();
+    await stream(`import/${job.jobId}/download`, `floor/${job.jobId}/results.json`);
+    if (job.exportJobId) await stream(`export/${job.exportJobId}/download`, `floor/${job.jobId}/exports/${job.exportJobId}.json`);
+    await s3.send(new PutObjectCommand({ Bucket: t.bucket, Key: `floor/${job.jobId}/manifest.json`, Body: JSON.stringify({ jobId: job.jobId, status: status.status }), ContentType: 'application/json' }));
+  };
+}
+
+/** The official SailPoint TypeScript SDK doing the same: download both documents, put them to S3. */
+async function peer(t: Task) {
+  const sdk = await import('sailpoint-api-client');
+  const api = new sdk.SPConfigBetaApi(new sdk.Configuration({ baseurl: t.credentials.baseUrl, clientId: t.credentials.clientId, clientSecret: t.credentials.clientSecret, tokenUrl: `${t.credentials.baseUrl}/oauth/token` }));
+  const s3 = new S3Client({ forcePathStyle: true });
+  return async (job: { jobId: string; exportJobId?: string }) => {
+    const results = await api.getSpConfigImport({ id: job.jobId });
+    await s3.send(new PutObjectCommand({ Bucket: t.bucket, Key: `peer/${job.jobId}/results.json`, Body: JSON.stringify(results.data), ContentType: 'application/json' }));
+    if (job.exportJobId) {
+      const backup = await api.getSpConfigExport({ id: job.exportJobId });
+      await s3.send(new PutObjectCommand({ Bucket: t.bucket, Key: `peer/${job.jobId}/exports/${job.exportJobId}.json`, Body: JSON.stringify(backup.data), ContentType: 'application/json' }));
+    }
+  };
+}

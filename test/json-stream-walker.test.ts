@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidJsonError, JsonStreamWalker, OVERSIZED, type PathKey, type Visit } from '../lambda/json-stream-walker.ts';
+
+function walk(doc: string | Buffer, visit: (path: readonly PathKey[]) => Visit, split?: number) {
+  const values: [PathKey[], unknown][] = [];
+  const walker = new JsonStreamWalker({ visit, onValue: (path, value) => values.push([[...path], value]) });
+  const bytes = Buffer.isBuffer(doc) ? doc : Buffer.from(doc);
+  if (split === undefined) walker.write(bytes);
+  else {
+    walker.write(bytes.subarray(0, split));
+    walker.write(bytes.subarray(split));
+  }
+  walker.end();
+  return values;
+}
+
+const VALID = [
+  '{"a":[1,-2.5e3,true,false,null,"x\\"y\\\\z\\u00e9"],"b":{"c":{}},"d":[]}',
+  '  [ {"k" : "v"} , [ ] , 0 , "ünïcödé ✓" ]  ',
+  '"just a string"',
+  '42',
+  '{"results":{"results":{"SOURCE":{"infos":[{"key":null,"text":"t","detail":{"n":[1,2]}}]}}},"exportJobId":"e"}',
+];
+
+describe('JsonStreamWalker', () => {
+  it.each(VALID)('captures exactly what JSON.parse reads, however the bytes are split: %s', (doc) => {
+    const bytes = Buffer.from(doc);
+    for (let split = 0; split <= bytes.length; split++) {
+      expect(walk(bytes, () => 'capture', split)).toEqual([[[], JSON.parse(doc)]]);
+    }
+  });
+
+  it('reports paths of the values it is asked to capture, and only those', () => {
+    const seen: string[] = [];
+    const values = walk('{"results":{"T":{"errors":[{"text":"a"},{"text":"b"}]},"U":{"infos":["c"]}}}', (path) => {
+      seen.push(path.join('.'));
+      return path.length === 4 ? 'capture' : path[0] === 'results' || path.length === 0 ? 'descend' : 'skip';
+    });
+    expect(values).toEqual([[['results', 'T', 'errors', 0], { text: 'a' }], [['results', 'T', 'errors', 1], { text: 'b' }], [['results', 'U', 'infos', 0], 'c']]);
+    expect(seen).toEqual(['', 'results', 'results.T', 'results.T.errors', 'results.T.errors.0', 'results.T.errors.1', 'results.U', 'results.U.infos', 'results.U.infos.0']);
+  });
+
+  it('does not look inside skipped values', () => {
+    const seen: PathKey[][] = [];
+    walk('{"skip":{"deep":{"deeper":[1,2,3]}},"keep":1}', (path) => (seen.push([...path]), path.length === 0 ? 'descend' : 'skip'));
+    expect(seen).toEqual([[], ['skip'], ['keep']]);
+  });
+
+  it('replaces a captured value over 64 KiB with a note instead of holding it', () => {
+    const huge = JSON.stringify({ list: [{ text: 'x'.repeat(70_000) }, { text: 'small' }] });
+    const values = walk(huge, (path) => (path.length === 2 ? 'capture' : 'descend'), 1000);
+    expect(values).toEqual([[['list', 0], OVERSIZED], [['list', 1], { text: 'small' }]]);
+  });
+
+  it.each([
+    ['{"a" 1}'], ['[1,]'], ['{,}'], ['[1 2]'], ['tru'], ['01'], ['{"a":1,}'], ['"open'],
+    ['{"a":1}}'], ['[}'], ['{"a":1} x'], [''], ['   '], ['<html></html>'], ['{"a":[1,2'], ['nul'], ['-'],
+  ])('refuses %j', (doc) => {
+    expect(() => walk(doc, () => 'descend')).toThrow(InvalidJsonError);
+    expect(() => walk(doc, () => 'capture')).toThrow(InvalidJsonError);
+  });
+});
