@@ -6,7 +6,7 @@ import { tmpdir, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { build } from 'esbuild';
-import { lambdaBuildOptions } from '../scripts/build-options.ts';
+import { LAMBDA_NODE_OPTIONS, lambdaBuildOptions } from '../scripts/build-options.ts';
 import { startDevStack, type DevStack } from '../local/dev-stack.ts';
 import { DEMO_CLIENT } from '../local/isc-double.ts';
 import { importResultsDocument, completeResults } from '../local/import-results.ts';
@@ -125,7 +125,9 @@ function oneMegabyteResults(): string {
 
 async function worker(mode: 'handler' | 'floor' | 'peer', jobs: { jobId: string; exportJobId?: string }[], env: Record<string, string>, warmup = 0) {
   const task = { mode, jobs, warmup, bucket: env.ARCHIVE_BUCKET, credentials: { baseUrl: (stacks.find((s) => env.ISC_SECRET_ID && s.env().AWS_ENDPOINT_URL_SECRETS_MANAGER === env.AWS_ENDPOINT_URL_SECRETS_MANAGER)?.isc?.url)!, clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret } };
-  const out = await runJson(['bench/worker.ts', JSON.stringify(task)], { ...env, POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' });
+  // The handler runs with the Node options the stack deploys it with; floor and peer with defaults.
+  const nodeOptions: Record<string, string> = mode === 'handler' ? { NODE_OPTIONS: LAMBDA_NODE_OPTIONS } : {};
+  const out = await runJson(['bench/worker.ts', JSON.stringify(task)], { ...env, ...nodeOptions });
   return out as { times: number[]; failures: number; errors: string[]; maxRssKb: number };
 }
 

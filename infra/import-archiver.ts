@@ -13,7 +13,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ArchiveStorage, type ObjectLockOptions } from './archive-storage.ts';
-import { REQUIRE_BANNER } from '../scripts/build-options.ts';
+import { LAMBDA_NODE_OPTIONS, REQUIRE_BANNER } from '../scripts/build-options.ts';
 
 /** How cdk-nag names a bucket's ARN in its findings: the logical id's token, or the literal ARN. */
 function nagArn(bucket: s3.IBucket): string {
@@ -117,7 +117,7 @@ export class IscImportArchiver extends Construct {
         ARCHIVE_PREFIX: prefix,
         ISC_API_VERSION: apiVersion,
         ARCHIVE_BACKUP: String(props.archiveBackup ?? true),
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: 'isc-import-archiver',
         POWERTOOLS_METRICS_NAMESPACE: 'IscImportArchiver',
       },

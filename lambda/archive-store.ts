@@ -51,7 +51,7 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
     bucket,
     async upload(key, source, contentType, observe) {
       const meter = new MeteredStream({ observe: observe?.chunk, finish: observe?.end });
-      const body = new PassThrough({ highWaterMark: 1024 * 1024 });
+      const body = new PassThrough();
       const upload = new Upload({
         client: s3,
         params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType },

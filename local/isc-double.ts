@@ -45,6 +45,7 @@ export interface RequestRecord {
   readonly path: string;
   readonly status: number;
   readonly clientId: string | undefined;
+  readonly userAgent: string | undefined;
   readonly at: number;
 }
 
@@ -147,7 +148,7 @@ export class IscDouble {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://double');
     const record = (status: number, clientId?: string) =>
-      this.requests.push({ method: req.method ?? 'GET', path: url.pathname, status, clientId, at: Date.now() });
+      this.requests.push({ method: req.method ?? 'GET', path: url.pathname, status, clientId, userAgent: req.headers['user-agent'], at: Date.now() });
     if (url.pathname === '/oauth/token' && req.method === 'POST') return this.#token(req, res, url, record);
 
     const match = API.exec(url.pathname);

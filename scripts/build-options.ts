@@ -22,3 +22,11 @@ export function lambdaBuildOptions(input: { readonly entry: string; readonly out
     logLevel: 'warning',
   } satisfies BuildOptions;
 }
+
+/**
+ * Node options the deployed function runs with. A 1 MB young generation makes V8 scavenge often
+ * enough to free the socket and part buffers of a streamed download promptly: measured on a
+ * 200 MB backup, peak memory grows 48 MB over a 1 MB job instead of 80-95 MB with the default,
+ * at no cost in time (see the README's performance section).
+ */
+export const LAMBDA_NODE_OPTIONS = '--enable-source-maps --max-semi-space-size=1';

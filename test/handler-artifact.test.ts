@@ -69,6 +69,7 @@ describe('archiving through the built handler', () => {
     expect(manifest.objects.map((o: any) => o.role)).toEqual(['results', 'backup', 'report']);
     await expectManifestHonest(manifest);
     expect(result.ok && result.value.summary).toEqual(manifest.summary);
+    for (const request of stack.isc.requestsFor(jobId)) expect(request.userAgent).toMatch(/^isc-import-archiver\/0\.1\.0 /);
     const report = await stack.getObject(`${folder(jobId)}report.html`);
     expect(report!.contentType).toBe('text/html; charset=utf-8');
     expect(report!.body.toString()).toContain('Build Account Map');

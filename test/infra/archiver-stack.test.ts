@@ -42,7 +42,7 @@ describe('the function', () => {
           ISC_API_VERSION: 'beta',
           ARCHIVE_BACKUP: 'true',
           ARCHIVE_EVENT_BUS: 'default',
-          NODE_OPTIONS: '--enable-source-maps',
+          NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=1',
         }),
       },
     });
