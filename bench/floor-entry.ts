@@ -5,7 +5,6 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { Upload } from '@aws-sdk/lib-storage';
 
 const s3 = new S3Client({});
 const secrets = new SecretsManagerClient({});
@@ -16,7 +15,8 @@ export async function handler(event: { jobId: string }) {
   const secret = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.ISC_SECRET_ID }));
   const { baseUrl } = JSON.parse(secret.SecretString ?? '{}') as { baseUrl: string };
   const status = await got(`${baseUrl}/beta/sp-config/import/${event.jobId}`).json();
-  await new Upload({ client: s3, params: { Bucket: process.env.ARCHIVE_BUCKET, Key: event.jobId, Body: got.stream(`${baseUrl}/beta/sp-config/import/${event.jobId}/download`) } }).done();
+  const body = await got(`${baseUrl}/beta/sp-config/import/${event.jobId}/download`).buffer();
+  await s3.send(new PutObjectCommand({ Bucket: process.env.ARCHIVE_BUCKET, Key: event.jobId, Body: body }));
   await s3.send(new PutObjectCommand({ Bucket: process.env.ARCHIVE_BUCKET, Key: `${event.jobId}.json`, Body: JSON.stringify(status) }));
   await s3.send(new GetObjectCommand({ Bucket: process.env.ARCHIVE_BUCKET, Key: `${event.jobId}.json` }));
   await lambda.send(new InvokeCommand({ FunctionName: 'f', InvocationType: 'Event' }));

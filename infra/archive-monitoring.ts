@@ -30,31 +30,22 @@ export class ArchiveMonitoring extends Construct {
     if (props.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.alarmEmail)) throw new Error('alarmEmail must be an email address.');
     const metric = (metricName: string, statistic = 'Sum') => new cloudwatch.Metric({ namespace: NAMESPACE, metricName, dimensionsMap: SERVICE, statistic, period: Duration.minutes(5) });
 
+    // Every alarm here means "at least one in five minutes": each is something a person should see.
+    const atLeastOne = (id: string, alarmDescription: string, watched: cloudwatch.IMetric) =>
+      new cloudwatch.Alarm(this, id, {
+        alarmDescription,
+        metric: watched,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    const queued = { period: Duration.minutes(5), statistic: 'Maximum' };
     this.alarms = [
-      new cloudwatch.Alarm(this, 'FunctionErrors', {
-        alarmDescription: 'The archiver function failed (see its logs for the job id, phase and ISC trackingId).',
-        metric: archiver.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      new cloudwatch.Alarm(this, 'FailedJobs', {
-        alarmDescription: 'An import job could not be archived after all retries: it is in the failed-jobs queue.',
-        metric: archiver.failedJobs.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-        threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      new cloudwatch.Alarm(this, 'UndeliveredEvents', {
-        alarmDescription: 'EventBridge could not deliver an import event to the archiver.',
-        metric: archiver.undeliveredEvents.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-        threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      new cloudwatch.Alarm(this, 'ImportsWithErrors', {
-        alarmDescription: 'An archived import reported errors in its results: open its report.',
-        metric: metric('ImportsWithErrors'),
-        threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
+      atLeastOne('FunctionErrors', 'The archiver function failed (see its logs for the job id, phase and ISC trackingId).', archiver.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' })),
+      atLeastOne('FailedJobs', 'An import job could not be archived after all retries: it is in the failed-jobs queue.', archiver.failedJobs.metricApproximateNumberOfMessagesVisible(queued)),
+      atLeastOne('UndeliveredEvents', 'EventBridge could not deliver an import event to the archiver.', archiver.undeliveredEvents.metricApproximateNumberOfMessagesVisible(queued)),
+      atLeastOne('ImportsWithErrors', 'An archived import reported errors in its results: open its report.', metric('ImportsWithErrors')),
     ];
 
     if (props.alarmEmail) {

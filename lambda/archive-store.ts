@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import { uploadStream } from './multipart-upload.ts';
 import { StorageError } from './errors.ts';
-import { MeteredStream } from './metered-stream.ts';
 
 export interface StoredObject {
   readonly key: string;
@@ -50,34 +48,27 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
   return {
     bucket,
     async upload(key, source, contentType, observe) {
-      const meter = new MeteredStream({ observe: observe?.chunk, finish: observe?.end });
-      const body = new PassThrough();
-      const upload = new Upload({
-        client: s3,
-        params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType },
-        partSize: UPLOAD_PART_BYTES,
-        queueSize: UPLOAD_QUEUE,
-        leavePartsOnError: false,
-      });
-      // Whichever side fails first decides, and the other is stopped, so nothing hangs on
-      // backpressure and no partial object or multipart upload is left behind.
-      let first: unknown;
-      const flowing = pipeline(source, meter, body).catch(async (error: unknown) => {
-        first ??= error;
-        await upload.abort().catch(() => {});
-        throw error;
-      });
-      const stored = upload.done().catch((error: unknown) => {
-        first ??= failed('upload', key, error);
+      const hash = createHash('sha256');
+      let bytes = 0;
+      // Hash, count and scan each chunk on its way to S3; an observer's exception stops the upload.
+      async function* metered(): AsyncGenerator<Buffer> {
+        for await (const chunk of source as AsyncIterable<Buffer>) {
+          hash.update(chunk);
+          bytes += chunk.length;
+          observe?.chunk(chunk);
+          yield chunk;
+        }
+        observe?.end();
+      }
+      let stored: { versionId: string | undefined };
+      try {
+        stored = await uploadStream(s3, { Bucket: bucket, Key: key, ContentType: contentType }, metered(), { partBytes: UPLOAD_PART_BYTES, concurrency: UPLOAD_QUEUE });
+      } catch (error) {
         source.destroy();
-        body.destroy();
-        throw first;
-      });
-      const [, out] = await Promise.allSettled([flowing, stored]);
-      if (first !== undefined) throw first;
-      if (out.status === 'rejected') throw failed('upload', key, out.reason);
-      const uploaded = out.value;
-      return { key, bytes: meter.bytes, sha256: meter.digest(), versionId: uploaded.VersionId };
+        // S3's own failures become StorageErrors; the source's (a cut download, invalid JSON) pass as they are.
+        throw (error as { $metadata?: unknown }).$metadata !== undefined ? failed('upload', key, error) : error;
+      }
+      return { key, bytes, sha256: hash.digest('hex'), versionId: stored.versionId };
     },
     async put(key, body, contentType) {
       try {

@@ -1,0 +1,72 @@
+import type { Deadline } from './deadline.ts';
+import type { ArchiveDeps } from './archive-job.ts';
+import type { ArchiveKeys } from './archive-keys.ts';
+import { IscError } from './errors.ts';
+import { iscPaths } from './isc-paths.ts';
+import { isJobId } from './job-id.ts';
+import { InvalidJsonError } from './json-stream-walker.ts';
+import { ResultsScanner, type ResultsDigest } from './results-scanner.ts';
+
+const JSON_TYPE = 'application/json';
+
+// Downloads ISC's documents straight into S3: results (scanned on the way) and the pre-import backup.
+
+/** Streams the import results into S3, scanning them for the summary as they pass. */
+export async function downloadResults(deps: ArchiveDeps, keys: ArchiveKeys, jobId: string, deadline: Deadline) {
+  const path = iscPaths(deps.config.apiVersion).importResults(jobId);
+  return deps.isc.download(path, { phase: 'download', jobId, deadline }, async (body, info) => {
+    const scanner = new ResultsScanner();
+    let digest: ResultsDigest | undefined;
+    const stored = await deps.store.upload(keys.results, body, JSON_TYPE, {
+      chunk: (chunk) => scanner.write(chunk),
+      end: () => {
+        digest = scanner.finish();
+      },
+    }).catch((error: unknown) => {
+      throw error instanceof InvalidJsonError ? invalidBody(jobId, error) : error;
+    });
+    checkLength(stored.bytes, info.contentLength, jobId, 'download');
+    deps.log.info('Results archived', { jobId, key: stored.key, bytes: stored.bytes, sha256: stored.sha256 });
+    return { stored, digest: digest! };
+  });
+}
+
+/** Streams the pre-import backup into S3, or says why there is none. */
+export async function archiveBackup(deps: ArchiveDeps, keys: ArchiveKeys, jobId: string, exportJobId: string | null, deadline: Deadline) {
+  if (!deps.config.archiveBackup) return { state: { state: 'DISABLED', reason: 'ARCHIVE_BACKUP is false.' } } as const;
+  if (exportJobId === null) return { state: { state: 'NONE', reason: 'ISC took no pre-import backup for this job.' } } as const;
+  if (!isJobId(exportJobId)) {
+    return { state: { state: 'UNAVAILABLE', reason: 'The results name an exportJobId that is not a job id.' } } as const;
+  }
+  const key = keys.backup(exportJobId.toLowerCase());
+  const path = iscPaths(deps.config.apiVersion).exportDocument(exportJobId);
+  try {
+    const stored = await deps.isc.download(path, { phase: 'backup', jobId, deadline }, async (body, info) => {
+      const out = await deps.store.upload(key, body, JSON_TYPE);
+      checkLength(out.bytes, info.contentLength, jobId, 'backup');
+      return out;
+    });
+    deps.log.info('Backup archived', { jobId, exportJobId, key: stored.key, bytes: stored.bytes, sha256: stored.sha256 });
+    return { state: { state: 'ARCHIVED', reason: `Pre-import backup ${exportJobId} archived.` }, object: { role: 'backup', ...stored } } as const;
+  } catch (error) {
+    // Gone for good (ISC keeps backups about a week): record why; anything else fails so Lambda retries.
+    if (error instanceof IscError && (error.httpStatus === 404 || error.httpStatus === 410)) {
+      const reason = `ISC no longer serves backup ${exportJobId} (${error.httpStatus}${error.trackingId ? `, trackingId ${error.trackingId}` : ''}).`;
+      deps.log.warn('Backup unavailable', { jobId, exportJobId, httpStatus: error.httpStatus, trackingId: error.trackingId });
+      return { state: { state: 'UNAVAILABLE', reason } } as const;
+    }
+    throw error;
+  }
+}
+
+function checkLength(bytes: number, expected: number | undefined, jobId: string, phase: 'download' | 'backup'): void {
+  if (expected !== undefined && bytes !== expected) {
+    throw new IscError('IscTruncatedBody', `ISC sent ${bytes} of ${expected} bytes.`, { phase, retryable: true, jobId });
+  }
+}
+
+function invalidBody(jobId: string, cause: unknown): IscError {
+  return new IscError('IscInvalidBody', `ISC sent import results for ${jobId} that are not valid JSON; nothing was archived.`, {
+    phase: 'download', retryable: true, jobId, cause,
+  });
+}

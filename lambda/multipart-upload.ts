@@ -1,0 +1,96 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type CompletedPart,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+
+export interface UploadTarget {
+  readonly Bucket: string;
+  readonly Key: string;
+  readonly ContentType: string;
+}
+
+export interface UploadOptions {
+  /** Bytes per part; S3's minimum (5 MiB) keeps memory lowest. */
+  readonly partBytes: number;
+  /** Parts uploading at once. */
+  readonly concurrency: number;
+}
+
+/**
+ * Streams a body of unknown length into one S3 object: one PutObject when it fits in a part,
+ * otherwise a multipart upload. Each chunk is copied once, into one of a few part buffers that are
+ * reused once their part is stored, so memory stays at (concurrency + 1) parts whatever the size,
+ * and no garbage of part size piles up for the collector. A failure aborts the multipart upload.
+ * Checksums follow the client's setting as lib-storage does: CRC32 per part when supported.
+ */
+export async function uploadStream(s3: S3Client, target: UploadTarget, source: AsyncIterable<Buffer>, options: UploadOptions): Promise<{ versionId: string | undefined }> {
+  const free: Buffer[] = [];
+  const take = () => free.pop() ?? Buffer.allocUnsafeSlow(options.partBytes);
+  const parts: CompletedPart[] = [];
+  const uploading = new Set<Promise<void>>();
+  let failure: unknown;
+  let uploadId: string | undefined;
+  let partsSent = 0;
+
+  const begin = async () => {
+    const calculation = await s3.config.requestChecksumCalculation();
+    const created = await s3.send(new CreateMultipartUploadCommand({ ...target, ...(calculation === 'WHEN_SUPPORTED' ? { ChecksumAlgorithm: 'CRC32' } : {}) }));
+    uploadId = created.UploadId;
+  };
+  const sendPart = async (buffer: Buffer, length: number) => {
+    uploadId ?? (await begin());
+    const partNumber = ++partsSent;
+    const sent: Promise<void> = s3
+      .send(new UploadPartCommand({ Bucket: target.Bucket, Key: target.Key, UploadId: uploadId, PartNumber: partNumber, Body: buffer.subarray(0, length) }))
+      .then((out) => {
+        parts.push({ PartNumber: partNumber, ETag: out.ETag, ...(out.ChecksumCRC32 ? { ChecksumCRC32: out.ChecksumCRC32 } : {}) });
+        free.push(buffer);
+      })
+      .catch((error: unknown) => {
+        failure ??= error;
+      })
+      .finally(() => uploading.delete(sent));
+    uploading.add(sent);
+    // Backpressure: stop reading the source while every part slot is busy.
+    while (uploading.size >= options.concurrency) await Promise.race(uploading);
+    if (failure) throw failure;
+  };
+
+  try {
+    let part = take();
+    let filled = 0;
+    for await (const chunk of source) {
+      for (let offset = 0; offset < chunk.length; ) {
+        const copied = chunk.copy(part, filled, offset);
+        filled += copied;
+        offset += copied;
+        if (filled === part.length) {
+          await sendPart(part, filled);
+          part = take();
+          filled = 0;
+        }
+      }
+    }
+    if (uploadId === undefined) {
+      const out = await s3.send(new PutObjectCommand({ ...target, Body: part.subarray(0, filled) }));
+      return { versionId: out.VersionId };
+    }
+    if (filled > 0) await sendPart(part, filled);
+    await Promise.all(uploading);
+    if (failure) throw failure;
+    parts.sort((a, b) => a.PartNumber! - b.PartNumber!);
+    const out = await s3.send(new CompleteMultipartUploadCommand({ Bucket: target.Bucket, Key: target.Key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+    return { versionId: out.VersionId };
+  } catch (error) {
+    await Promise.allSettled(uploading);
+    if (uploadId !== undefined) {
+      await s3.send(new AbortMultipartUploadCommand({ Bucket: target.Bucket, Key: target.Key, UploadId: uploadId })).catch(() => {});
+    }
+    throw error;
+  }
+}
