@@ -116,8 +116,12 @@ export class JsonStreamWalker {
           continue;
         }
         const quote = buf.indexOf(QUOTE, i);
-        if (backslash < i) backslash = buf.indexOf(BACKSLASH, i);
-        if (backslash !== -1 && (quote === -1 || backslash < quote)) {
+        // Remembered across strings; `n` means none left in this chunk, so it is searched once.
+        if (backslash < i) {
+          backslash = buf.indexOf(BACKSLASH, i);
+          if (backslash === -1) backslash = n;
+        }
+        if (backslash < n && (quote === -1 || backslash < quote)) {
           if (backslash + 1 < n) i = backslash + 2;
           else {
             this.#escape = true;
@@ -205,9 +209,12 @@ export class JsonStreamWalker {
 
   #takeToken(buf: Buffer, end: number): string {
     const parts = this.#token!;
-    parts.push(buf.subarray(this.#tokenStart, end));
+    const start = this.#tokenStart;
     this.#token = undefined;
     this.#tokenStart = -1;
+    // Almost every token lies within one chunk: read it in place.
+    if (parts.length === 0) return buf.toString('utf8', start, end);
+    parts.push(buf.subarray(start, end));
     return Buffer.concat(parts).toString('utf8');
   }
 
