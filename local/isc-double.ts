@@ -265,7 +265,7 @@ export class IscDouble {
     const created = iso(job.registered);
     const status = running ? (job.polls === 1 ? 'NOT_STARTED' : 'IN_PROGRESS') : job.scenario.status;
     const message =
-      running ? null
+      running ? undefined
       : job.scenario.message ??
         (status === 'FAILED' ? 'Import halted because of errors. Download results for error details.'
         : status === 'CANCELLED' ? 'Import was cancelled.'
@@ -275,7 +275,7 @@ export class IscDouble {
       jobId,
       status,
       type: 'IMPORT',
-      message,
+      ...(message === undefined ? {} : { message }),
       description: null,
       ...(jobId.endsWith('0') ? {} : { expiration: iso(job.registered + 7 * 86_400_000) }),
       created,
