@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CLIENT, IscDouble } from '../local/isc-double.ts';
 import { completeResults, failedResults, importResultsDocument } from '../local/import-results.ts';
-import { responseSchema, schemaProblems } from './support/openapi-check.ts';
+import { schema, schemaProblems } from './support/openapi-check.ts';
 
 // The double powers npm start and every integration test, so it is held to the official spec
 // extract, quirks included.
@@ -45,7 +45,7 @@ describe('the ISC double', () => {
   it.each(['/beta/sp-config', '/v2024/sp-config', '/v2025/sp-config', '/v2026/sp-config', '/sp-config/v1'])('serves job status as the spec says under %s', async (base) => {
     const res = await get(`${base}/import/${JOB}`);
     const body = await res.json();
-    expect(schemaProblems(body, responseSchema('/sp-config/import/{id}', '200'))).toEqual([]);
+    expect(schemaProblems(body, schema('ImportJobStatus'))).toEqual([]);
     expect(body).toMatchObject({ jobId: JOB, status: 'FAILED', type: 'IMPORT', message: 'Import halted because of errors. Download results for error details.' });
   });
 
@@ -54,7 +54,7 @@ describe('the ISC double', () => {
     const second = await (await get(`/beta/sp-config/import/${RUNNING}`)).json();
     expect([first.status, second.status]).toEqual(['NOT_STARTED', 'IN_PROGRESS']);
     expect(second.completed).toBeUndefined();
-    expect(schemaProblems(second, responseSchema('/sp-config/import/{id}', '200'))).toEqual([]);
+    expect(schemaProblems(second, schema('ImportJobStatus'))).toEqual([]);
     expect((await get(`/beta/sp-config/import/${RUNNING}/download`)).status).toBe(404);
   });
 
@@ -78,17 +78,17 @@ describe('the ISC double', () => {
     };
     expect(JSON.stringify(body)).toContain('"detail":');
     expect(JSON.stringify(body)).toContain('"key":null');
-    expect(schemaProblems(quirksUndone(body), responseSchema('/sp-config/import/{id}/download', '200'))).toEqual([]);
+    expect(schemaProblems(quirksUndone(body), schema('ImportResults'))).toEqual([]);
     expect(body.exportJobId).toBe(EXPORT);
     const spelledAsSpec = JSON.parse(importResultsDocument({ RULE: { errors: [{ key: 'K', text: 'x' }] } }, { detailField: 'details' }));
-    expect(schemaProblems(quirksUndone(spelledAsSpec), responseSchema('/sp-config/import/{id}/download', '200'))).toEqual([]);
+    expect(schemaProblems(quirksUndone(spelledAsSpec), schema('ImportResults'))).toEqual([]);
     // And the checker is not blind: a message without text is caught.
-    expect(schemaProblems({ results: { RULE: { infos: [{ key: 'K', details: {} }], warnings: [], errors: [], importedObjects: [] } } }, responseSchema('/sp-config/import/{id}/download', '200'))).toEqual(['$.results.RULE.infos[0].text: required']);
+    expect(schemaProblems({ results: { RULE: { infos: [{ key: 'K', details: {} }], warnings: [], errors: [], importedObjects: [] } } }, schema('ImportResults'))).toEqual(['$.results.RULE.infos[0].text: required']);
   });
 
   it('serves the pre-import backup as an export document of the spec\'s shape', async () => {
     const body = await (await get(`/beta/sp-config/export/${EXPORT}/download`)).json();
-    expect(schemaProblems(body, responseSchema('/sp-config/export/{id}/download', '200'))).toEqual([]);
+    expect(schemaProblems(body, schema('ExportResults'))).toEqual([]);
     expect(body.objects.length).toBeGreaterThan(5);
     expect(body.objects.find((o: { self: { type: string } }) => o.self.type === 'RULE')).toMatchObject({ jwsHeader: expect.any(String), jwsSignature: expect.any(String) });
   });
@@ -97,7 +97,7 @@ describe('the ISC double', () => {
     const res = await get('/beta/sp-config/import/00000000000000000000000000000000');
     const body = await res.json();
     expect(res.status).toBe(404);
-    expect(schemaProblems(body, responseSchema('/sp-config/import/{id}', '404'))).toEqual([]);
+    expect(schemaProblems(body, schema('ErrorResponse'))).toEqual([]);
     expect(body).toMatchObject({ detailCode: '404 Not found', trackingId: expect.stringMatching(/^[0-9a-f]{32}$/), messages: [{ locale: 'en-US', localeOrigin: 'DEFAULT' }] });
   });
 
