@@ -57,7 +57,7 @@ function memoryStore(loseWith?: () => void) {
   return { store, objects, conditions, claims };
 }
 
-function fakeIsc(status: string) {
+function fakeIsc(status: string, results = completeResults()) {
   const calls: string[] = [];
   const isc: IscClient = {
     requestCount: () => calls.length,
@@ -67,7 +67,7 @@ function fakeIsc(status: string) {
     },
     async download(path, _ctx, consume) {
       calls.push(path);
-      return consume(Readable.from([Buffer.from(completeResults())]), { contentLength: undefined });
+      return consume(Readable.from([Buffer.from(results)]), { contentLength: undefined });
     },
   };
   return { isc, calls };
@@ -129,6 +129,15 @@ describe('archiveJob', () => {
     await archiveJob({ jobId: JOB, force: false, wait: true }, deps(store, isc.isc), deadline);
     await archiveJob({ jobId: JOB, force: true, wait: true }, deps(store, isc.isc), deadline);
     expect(conditions).toEqual([{ ifNoneMatch: '*' }, { ifMatch: '"etag-1"' }]);
+  });
+
+  it('never puts an exportJobId that is not a job id into a key', async () => {
+    const { store, objects } = memoryStore();
+    const isc = fakeIsc('COMPLETE', '{"results":{},"exportJobId":"../../../other-tenant/x"}');
+    const result = await archiveJob({ jobId: JOB, force: false, wait: true }, deps(store, isc.isc), deadline);
+    expect(result).toMatchObject({ outcome: 'ARCHIVED', manifest: { backup: { state: 'UNAVAILABLE', reason: 'The results name an exportJobId that is not a job id.' } } });
+    expect([...objects.keys()].every((key) => key.startsWith(`sp-config/acme/imports/${JOB}/`))).toBe(true);
+    expect(isc.calls.some((c) => c.includes('export'))).toBe(false);
   });
 
   it('reports a running job without waiting when asked not to wait (API)', async () => {

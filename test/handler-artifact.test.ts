@@ -271,6 +271,20 @@ describe('archiving through the built handler', () => {
     }
   });
 
+  it('skips the backup when ARCHIVE_BACKUP is false, and says so in the manifest', async () => {
+    const jobId = hex();
+    const exportJobId = hex();
+    stack.isc.addJob(jobId, { status: 'COMPLETE', results: completeResults(exportJobId), backup: { exportJobId, document: '{}' } });
+    const noBackup = await LambdaContainer.start(stack.env({ ARCHIVE_BACKUP: 'false' }));
+    try {
+      expect(await noBackup.invoke({ jobId })).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED', exportJobId } });
+      expect((await manifestOf(jobId)).backup).toEqual({ state: 'DISABLED', reason: 'ARCHIVE_BACKUP is false.' });
+      expect(stack.isc.requestsFor(exportJobId)).toEqual([]);
+    } finally {
+      await noBackup.stop();
+    }
+  });
+
   it('uses the per-service v1 paths when ISC_API_VERSION is v1', async () => {
     const jobId = hex();
     stack.isc.addJob(jobId, { status: 'COMPLETE', results: completeResults() });
