@@ -45,8 +45,9 @@ const HINTS: Record<string, string> = {
   'Permanent.InvalidInput': 'That is not a job id: use 32 hex characters or a dashed UUID.',
 };
 
-/** One readable line naming what to fix. */
-export function describeFailure(jobId: string, error: { name?: string; message?: string }): string {
-  const hint = (error.name && HINTS[error.name]) ?? error.message ?? String(error);
-  return `✗ ${jobId}: ${hint}${error.name && HINTS[error.name] && error.message ? ` (${error.message})` : ''}`;
+/** One readable line naming what to fix, with ISC's trackingId (what its support asks for) or the detail. */
+export function describeFailure(jobId: string, error: { name?: string; message?: string; trackingId?: string }): string {
+  const hint = error.name ? HINTS[error.name] : undefined;
+  if (!hint) return `✗ ${jobId}: ${error.message ?? String(error)}`;
+  return `✗ ${jobId}: ${hint} (${error.trackingId ? `ISC trackingId ${error.trackingId}` : error.message})`;
 }
