@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+
 /** Import results documents shaped like ISC's (SpConfigImportResults), for the double and the demo. */
 
 export interface ResultsMessage {
@@ -98,4 +100,38 @@ export function failedResults(exportJobId?: string): string {
     },
     exportJobId ? { exportJobId } : {},
   );
+}
+
+/**
+ * A large FAILED import's results, generated as a stream of about `bytes` bytes: many object types,
+ * each with errors, warnings, infos and imported objects. Deterministic, never held whole in memory.
+ */
+export function largeResultsStream(bytes: number): Readable {
+  const types = ['SOURCE', 'TRANSFORM', 'RULE', 'IDENTITY_PROFILE', 'CONNECTOR_RULE', 'TRIGGER_SUBSCRIPTION'];
+  const perList = Math.max(1, Math.ceil(bytes / types.length / 4 / 134));
+  const message = (kind: string, type: string, i: number) =>
+    JSON.stringify({ key: i % 3 ? null : 'REFERENCE_NOT_FOUND', text: `${kind} ${i} for ${type}: unable to resolve reference [SOURCE, Workday HR ${i}] for object [Object ${i}]`, detail: null });
+  const object = (type: string, t: number, i: number) => JSON.stringify({ type, id: `${t}${i}`.padStart(32, '0'), name: `${type} object ${i}` });
+  function* list(name: string, item: (i: number) => string): Generator<Buffer> {
+    yield Buffer.from(`"${name}":[`);
+    for (let i = 0; i < perList; i += 500) {
+      const end = Math.min(perList, i + 500);
+      yield Buffer.from((i ? ',' : '') + Array.from({ length: end - i }, (_, k) => item(i + k)).join(','));
+    }
+    yield Buffer.from(']');
+  }
+  function* chunks(): Generator<Buffer> {
+    yield Buffer.from('{"results":{');
+    for (const [t, type] of types.entries()) {
+      yield Buffer.from(`${t ? ',' : ''}"${type}":{`);
+      for (const kind of ['infos', 'warnings', 'errors']) {
+        yield* list(kind, (i) => message(kind, type, i));
+        yield Buffer.from(',');
+      }
+      yield* list('importedObjects', (i) => object(type, t, i));
+      yield Buffer.from('}');
+    }
+    yield Buffer.from('}}');
+  }
+  return Readable.from(chunks(), { objectMode: false });
 }

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { exportDocumentStream } from './export-document.ts';
+import { largeResultsStream } from './import-results.ts';
 
 /**
  * A local stand-in for the parts of SailPoint ISC the archiver uses, following the official spec
@@ -11,7 +12,7 @@ import { exportDocumentStream } from './export-document.ts';
  * double serves every test and the demo.
  */
 
-export type Document = string | Buffer | { readonly generateExport: number };
+export type Document = string | Buffer | { readonly generateExport: number } | { readonly generateResults: number };
 
 export type FaultTarget = 'status' | 'results' | 'backup';
 export type Fault =
@@ -298,9 +299,10 @@ export class IscDouble {
   #stream(res: ServerResponse, path: string, document: Document, resetMidBody: boolean): void {
     const hash = createHash('sha256');
     let bytes = 0;
-    const source = typeof document === 'object' && !Buffer.isBuffer(document)
-      ? exportDocumentStream({ bytes: document.generateExport, tenant: this.#options.tenant, exportJobId: path })
-      : undefined;
+    const source =
+      typeof document !== 'object' || Buffer.isBuffer(document) ? undefined
+      : 'generateExport' in document ? exportDocumentStream({ bytes: document.generateExport, tenant: this.#options.tenant, exportJobId: path })
+      : largeResultsStream(document.generateResults);
     const fixed = source ? undefined : Buffer.isBuffer(document) ? document : Buffer.from(document as string);
     res.statusCode = 200;
     res.setHeader('Content-Type', 'application/json');

@@ -232,6 +232,33 @@ describe('archiving through the built handler', () => {
     await expectManifestHonest(manifest);
   });
 
+  it('archives a 50 MB results document holding only bounded lists in memory', async () => {
+    const jobId = hex();
+    stack.isc.addJob(jobId, { status: 'FAILED', results: { generateResults: 50 * 1024 * 1024 } });
+    const fresh = await LambdaContainer.start(stack.env());
+    try {
+      const before = await fresh.peakRssMb();
+      const result = await fresh.invoke({ jobId }, 120_000);
+      expect(result).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED', status: 'FAILED' } });
+      const served = stack.isc.served.get(`/beta/sp-config/import/${jobId}/download`)!;
+      expect(served.bytes).toBeGreaterThan(50 * 1_000_000);
+      const manifest = await manifestOf(jobId);
+      expect(manifest.objects.find((o: any) => o.role === 'results')).toMatchObject({ bytes: served.bytes, sha256: served.sha256 });
+      const t = manifest.summary.totals;
+      expect(Object.keys(manifest.summary.byType)).toHaveLength(6);
+      expect(t.errors).toBeGreaterThan(10_000);
+      expect([t.warnings, t.infos, t.importedObjects]).toEqual([t.errors, t.errors, t.errors]);
+      const report = (await stack.getObject(`${folder(jobId)}report.html`))!.body.toString();
+      expect(report).toContain(`${t.errors - 300} more not listed here; see results.json.`);
+      expect(report.length).toBeLessThan(1_000_000);
+      // Buffering and parsing the document would take several times its 50 MB.
+      const grown = (await fresh.peakRssMb()) - before;
+      expect(grown).toBeLessThan(100);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   it('answers a duplicate delivery from the manifest without calling ISC', async () => {
     const jobId = hex();
     stack.isc.addJob(jobId, { status: 'COMPLETE', results: completeResults() });

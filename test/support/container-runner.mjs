@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 const { handler } = await import(pathToFileURL(process.argv[2]).href);
 
 process.on('message', async (message) => {
+  if (message.rss) return process.send({ id: message.id, ok: true, value: process.resourceUsage().maxRSS / 1024 });
   const deadline = Date.now() + message.timeoutMs;
   const context = {
     awsRequestId: randomUUID(),

@@ -44,6 +44,16 @@ export class LambdaContainer {
     });
   }
 
+  /** The process's peak resident memory so far, in MB, as the OS counts it. */
+  async peakRssMb(): Promise<number> {
+    const id = this.#next++;
+    const answer = await new Promise<Invocation>((resolveResult) => {
+      this.#pending.set(id, resolveResult);
+      this.#child.send({ id, rss: true });
+    });
+    return answer.ok ? (answer.value as number) : Number.NaN;
+  }
+
   /** Log lines the function printed that parse as JSON (Powertools logs and EMF metrics). */
   jsonLines(): Record<string, any>[] {
     return this.output.split('\n').flatMap((line) => {
