@@ -21,16 +21,26 @@ export interface UploadOptions {
   readonly concurrency: number;
 }
 
+/** Part buffers kept for the next upload in this container: allocating 5 MiB per upload costs collections. */
+const spareParts: Buffer[] = [];
+const SPARE_PARTS_KEPT = 4;
+
 /**
  * Streams a body of unknown length into one S3 object: one PutObject when it fits in a part,
- * otherwise a multipart upload. Each chunk is copied once, into one of a few part buffers that are
- * reused once their part is stored, so memory stays at (concurrency + 1) parts whatever the size,
- * and no garbage of part size piles up for the collector. A failure aborts the multipart upload.
- * Checksums follow the client's setting as lib-storage does: CRC32 per part when supported.
+ * otherwise a multipart upload. A small body is kept as the chunks it arrived in. A large one is
+ * copied once, into one of a few part buffers that are reused once their part is stored, so memory
+ * stays at (concurrency + 1) parts whatever the size and no garbage of part size piles up for the
+ * collector. A failure aborts the multipart upload. Checksums follow the client's setting as
+ * lib-storage does: CRC32 per part when supported.
  */
 export async function uploadStream(s3: S3Client, target: UploadTarget, source: AsyncIterable<Buffer>, options: UploadOptions): Promise<{ versionId: string | undefined }> {
-  const free: Buffer[] = [];
-  const take = () => free.pop() ?? Buffer.allocUnsafeSlow(options.partBytes);
+  const take = () => {
+    const spare = spareParts.pop();
+    return spare?.length === options.partBytes ? spare : Buffer.allocUnsafeSlow(options.partBytes);
+  };
+  const give = (buffer: Buffer) => {
+    if (spareParts.length < SPARE_PARTS_KEPT) spareParts.push(buffer);
+  };
   const parts: CompletedPart[] = [];
   const uploading = new Set<Promise<void>>();
   let failure: unknown;
@@ -49,7 +59,7 @@ export async function uploadStream(s3: S3Client, target: UploadTarget, source: A
       .send(new UploadPartCommand({ Bucket: target.Bucket, Key: target.Key, UploadId: uploadId, PartNumber: partNumber, Body: buffer.subarray(0, length) }))
       .then((out) => {
         parts.push({ PartNumber: partNumber, ETag: out.ETag, ...(out.ChecksumCRC32 ? { ChecksumCRC32: out.ChecksumCRC32 } : {}) });
-        free.push(buffer);
+        give(buffer);
       })
       .catch((error: unknown) => {
         failure ??= error;
@@ -62,9 +72,22 @@ export async function uploadStream(s3: S3Client, target: UploadTarget, source: A
   };
 
   try {
-    let part = take();
+    // Until the body outgrows one part, keep its chunks as they came.
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    let part: Buffer | undefined;
     let filled = 0;
     for await (const chunk of source) {
+      if (!part) {
+        if (headBytes + chunk.length < options.partBytes) {
+          head.push(chunk);
+          headBytes += chunk.length;
+          continue;
+        }
+        part = take();
+        for (const kept of head) filled += kept.copy(part, filled);
+        head.length = 0;
+      }
       for (let offset = 0; offset < chunk.length; ) {
         const copied = chunk.copy(part, filled, offset);
         filled += copied;
@@ -76,11 +99,12 @@ export async function uploadStream(s3: S3Client, target: UploadTarget, source: A
         }
       }
     }
-    if (uploadId === undefined) {
-      const out = await s3.send(new PutObjectCommand({ ...target, Body: part.subarray(0, filled) }));
+    if (!part) {
+      const out = await s3.send(new PutObjectCommand({ ...target, Body: head.length === 1 ? head[0] : Buffer.concat(head, headBytes) }));
       return { versionId: out.VersionId };
     }
     if (filled > 0) await sendPart(part, filled);
+    else give(part);
     await Promise.all(uploading);
     if (failure) throw failure;
     parts.sort((a, b) => a.PartNumber! - b.PartNumber!);
