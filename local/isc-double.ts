@@ -1,8 +1,12 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { exportDocumentStream } from './export-document.ts';
+import { FixedWindowLimiter } from './rate-limiter.ts';
+import { TokenService, type ApiClient } from './token-service.ts';
+
+export type { ApiClient } from './token-service.ts';
 import { largeResultsStream } from './import-results.ts';
 
 /**
@@ -35,11 +39,6 @@ export interface JobScenario {
   readonly faults?: readonly Fault[];
 }
 
-export interface ApiClient {
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly scopes: readonly string[];
-}
 
 export interface RequestRecord {
   readonly method: string;
@@ -80,11 +79,10 @@ export class IscDouble {
   readonly requests: RequestRecord[] = [];
   /** Bytes and SHA-256 of every body served in full, by path. */
   readonly served = new Map<string, { bytes: number; sha256: string }>();
-  readonly issuedTokens: string[] = [];
   readonly #jobs = new Map<string, JobState>();
   readonly #exports = new Map<string, { document: Document | 'gone'; importJobId: string }>();
-  readonly #tokens = new Map<string, { clientId: string; scopes: readonly string[]; expiresAt: number }>();
-  readonly #windows = new Map<string, { start: number; count: number }>();
+  readonly #tokens: TokenService;
+  readonly #limiter: FixedWindowLimiter | undefined;
   readonly #sockets = new Set<Socket>();
   readonly #server: Server;
   readonly #options: Required<Omit<IscDoubleOptions, 'rateLimit'>> & { rateLimit: IscDoubleOptions['rateLimit'] };
@@ -99,6 +97,9 @@ export class IscDouble {
       tokenTtlSeconds: options.tokenTtlSeconds ?? 749,
       rateLimit: options.rateLimit === undefined ? { limit: 100, windowMs: 10_000 } : options.rateLimit,
     };
+    this.#tokens = new TokenService({ clients: this.#options.clients, ttlSeconds: this.#options.tokenTtlSeconds, tenant: this.#options.tenant });
+    const limit = this.#options.rateLimit;
+    this.#limiter = limit ? new FixedWindowLimiter(limit.limit, limit.windowMs) : undefined;
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) this.#error(res, 500, `Internal fault: ${(error as Error).message}`);
@@ -134,7 +135,12 @@ export class IscDouble {
 
   /** Makes every token issued so far expired, as if 12.5 minutes had passed. */
   expireTokens(): void {
-    for (const token of this.#tokens.values()) token.expiresAt = 0;
+    this.#tokens.expireAll();
+  }
+
+  /** Every access token issued so far. */
+  get issuedTokens(): readonly string[] {
+    return this.#tokens.issued;
   }
 
   requestsFor(fragment: string): RequestRecord[] {
@@ -160,13 +166,12 @@ export class IscDouble {
     const version = match[1] ?? match[2]!;
     const [kind, id, download] = [match[3] as 'import' | 'export', decodeURIComponent(match[4]!), match[5] !== undefined];
 
-    const auth = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
-    const token = auth ? this.#tokens.get(auth[1]!) : undefined;
-    if (!token || token.expiresAt <= Date.now()) {
+    const { grant: token, expired } = this.#tokens.check(req.headers.authorization);
+    if (!token || expired) {
       record(401);
       return this.#send(res, 401, { error: token ? 'JWT validation failed: JWT is expired' : 'JWT validation failed: JWT is missing or malformed' });
     }
-    const limited = this.#rateLimited(`${token.clientId}:${version}`);
+    const limited = this.#limiter?.take(`${token.clientId}:${version}`);
     if (limited !== undefined) {
       record(429, token.clientId);
       res.setHeader('Retry-After', String(limited));
@@ -183,7 +188,7 @@ export class IscDouble {
     const target: FaultTarget = kind === 'export' ? 'backup' : download ? 'results' : 'status';
     const fault = job ? takeFault(job, target) : undefined;
     if (fault && 'expireToken' in fault) {
-      token.expiresAt = 0;
+      this.#tokens.expire(token);
       record(401, token.clientId);
       return this.#send(res, 401, { error: 'JWT validation failed: JWT is expired' });
     }
@@ -228,30 +233,9 @@ export class IscDouble {
       const form = await new Request('http://double/oauth/token', { method: 'POST', headers: { 'content-type': type }, body }).formData();
       for (const [key, value] of form) if (typeof value === 'string') fields.set(key, value);
     }
-    const client = this.#options.clients.find((c) => c.clientId === fields.get('client_id'));
-    if (fields.get('grant_type') !== 'client_credentials' || !client || client.clientSecret !== fields.get('client_secret')) {
-      record(401, fields.get('client_id'));
-      return this.#send(res, 401, { error: 'invalid_client', error_description: 'Bad credentials' });
-    }
-    const accessToken = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ tenant_id: this.#options.tenant, client_id: client.clientId, jti: randomUUID() })}.${randomBytes(24).toString('base64url')}`;
-    this.#tokens.set(accessToken, { clientId: client.clientId, scopes: client.scopes, expiresAt: Date.now() + this.#options.tokenTtlSeconds * 1000 });
-    this.issuedTokens.push(accessToken);
-    record(200, client.clientId);
-    return this.#send(res, 200, {
-      access_token: accessToken,
-      token_type: 'bearer',
-      expires_in: this.#options.tokenTtlSeconds,
-      scope: client.scopes.join(' '),
-      tenant_id: randomUUID(),
-      internal: true,
-      pod: 'stg01-useast1',
-      strong_auth_supported: false,
-      org: this.#options.tenant,
-      claims_supported: false,
-      identity_id: randomUUID().replace(/-/g, ''),
-      strong_auth: false,
-      jti: randomUUID(),
-    });
+    const answer = this.#tokens.issue(fields);
+    record(answer.status, answer.clientId);
+    return this.#send(res, answer.status, answer.body);
   }
 
   #isRunning(job: JobState): boolean {
@@ -283,17 +267,6 @@ export class IscDouble {
       modified: iso(Date.now()),
       ...(running ? {} : { completed: iso(Math.max(job.registered, Date.now() - 1000)) }),
     };
-  }
-
-  #rateLimited(key: string): number | undefined {
-    const limit = this.#options.rateLimit;
-    if (!limit) return undefined;
-    const now = Date.now();
-    let window = this.#windows.get(key);
-    if (!window || now - window.start >= limit.windowMs) this.#windows.set(key, (window = { start: now, count: 0 }));
-    if (window.count >= limit.limit) return Math.max(1, Math.ceil((window.start + limit.windowMs - now) / 1000));
-    window.count++;
-    return undefined;
   }
 
   #stream(res: ServerResponse, path: string, document: Document, resetMidBody: boolean): void {
@@ -353,8 +326,4 @@ function takeFault(job: JobState, target: FaultTarget): Fault | undefined {
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
-}
-
-function b64(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
