@@ -3,7 +3,7 @@ import { archiveJob, type ArchiveResult } from './archive-job.ts';
 import { createRuntime, log, logger, metrics, type Runtime } from './runtime.ts';
 import { deadlineFrom, type InvocationClock } from './deadline.ts';
 import { errorResponse, errorToResponse, htmlResponse, jsonResponse, type ApiResponse } from './api-response.ts';
-import { ArchiverError, TimeBudgetError } from './errors.ts';
+import { ArchiverError, ImportStillRunningError, TimeBudgetError } from './errors.ts';
 import { invokeAsync } from './self-invoker.ts';
 import { archiveKeys } from './archive-keys.ts';
 import { archivedEventDetail, publishArchived } from './archived-event.ts';
@@ -36,7 +36,10 @@ export async function handler(event: unknown, context: LambdaContext): Promise<u
     return request.source === 'api' ? await answerApi(request, runtime, context) : await archiveAsync(request, runtime, context);
   } catch (error) {
     metrics.failed(error);
-    log.error('Archive failed', error instanceof ArchiverError ? error.toLog() : { errorName: (error as Error)?.name, errorMessage: (error as Error)?.message });
+    const fields = error instanceof ArchiverError ? error.toLog() : { errorName: (error as Error)?.name, errorMessage: (error as Error)?.message };
+    // A long import is expected, not broken: Lambda's retry resumes the wait.
+    if (error instanceof ImportStillRunningError) log.warn('Import still running; Lambda will retry', fields);
+    else log.error('Archive failed', fields);
     if (api) return errorToResponse(error, requestId);
     throw error;
   } finally {

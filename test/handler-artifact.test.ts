@@ -121,6 +121,7 @@ describe('archiving through the built handler', () => {
     const result = await lambda.invoke({ jobId }, 6_000);
     expect(result).toMatchObject({ ok: false, error: { name: 'ImportStillRunning', retryable: true, jobId } });
     expect(await stack.keys(folder(jobId))).toEqual([]);
+    expect(lambda.jsonLines().find((l) => l.jobId === jobId && l.errorName === 'ImportStillRunning')).toMatchObject({ level: 'WARN', message: 'Import still running; Lambda will retry' });
   });
 
   it.each([
