@@ -34,7 +34,7 @@ afterEach(async () => {
 });
 
 describe('IscClient', () => {
-  it('shares one token among concurrent calls and sends a User-Agent naming the product', async () => {
+  it('shares one token among concurrent calls', async () => {
     const jobs = ['a', 'b', 'c', 'd'].map((c) => c.repeat(32));
     for (const id of jobs) isc.addJob(id, { status: 'COMPLETE', results: completeResults() });
     const client = createIscClient({ http: got.extend({ retry: { limit: 0 }, headers: { 'user-agent': 'isc-import-archiver/0.1.0' } }), credentials: credentialsFor(isc.url), log: silentLog });
