@@ -1,6 +1,7 @@
 import { DEMO_CLIENT, IscDouble, type IscDoubleOptions } from './isc-double.ts';
 import { SecretsManagerDouble } from './secrets-manager-double.ts';
 import { LambdaInvokeEndpoint, type AsyncInvocation } from './lambda-invoke-endpoint.ts';
+import { EventBridgeEndpoint } from './eventbridge-endpoint.ts';
 import { localS3Environment, startLocalS3, type LocalS3 } from './s3-server.ts';
 
 export const LOCAL_BUCKET = 'isc-import-archive';
@@ -26,6 +27,7 @@ export interface DevStack {
   readonly secrets: SecretsManagerDouble;
   readonly s3: LocalS3 | undefined;
   readonly lambda: LambdaInvokeEndpoint;
+  readonly events: EventBridgeEndpoint;
   readonly bucket: string;
   /** The contract's environment pointing at these stand-ins (plus the SDK's own endpoint overrides). */
   env(overrides?: Record<string, string>): Record<string, string>;
@@ -35,11 +37,12 @@ export interface DevStack {
 /** Starts what the function talks to, all on 127.0.0.1: ISC double, Secrets Manager, S3, Lambda Invoke. */
 export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
   const bucket = options.bucket ?? LOCAL_BUCKET;
-  const [isc, secrets, s3, lambda] = await Promise.all([
+  const [isc, secrets, s3, lambda, events] = await Promise.all([
     options.isc === false ? undefined : IscDouble.start(options.isc ?? {}),
     SecretsManagerDouble.start(),
     options.embeddedS3 === false ? undefined : startLocalS3({ directory: options.directory, buckets: [bucket], port: options.ports?.s3 }),
     LambdaInvokeEndpoint.start(options.onAsyncInvoke),
+    EventBridgeEndpoint.start(),
   ]);
   // The function reads its credentials from Secrets Manager here exactly as it does in AWS.
   secrets.setSecret(
@@ -47,18 +50,20 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     isc ? JSON.stringify({ baseUrl: isc.url, tenant: isc.tenant, clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret }) : (options.credentials ?? '{}'),
   );
   return {
-    isc, secrets, s3, lambda, bucket,
+    isc, secrets, s3, lambda, events, bucket,
     env: (overrides = {}) => ({
       ...(s3 ? localS3Environment(s3.url) : { AWS_REGION: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1' }),
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
       AWS_ENDPOINT_URL_LAMBDA: lambda.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: events.url,
+      ARCHIVE_EVENT_BUS: 'default',
       AWS_LAMBDA_FUNCTION_NAME: LOCAL_FUNCTION_NAME,
       ARCHIVE_BUCKET: bucket,
       ISC_SECRET_ID: LOCAL_SECRET_ID,
       ...overrides,
     }),
     async close() {
-      await Promise.all([isc?.close(), secrets.close(), s3?.close(), lambda.close()]);
+      await Promise.all([isc?.close(), secrets.close(), s3?.close(), lambda.close(), events.close()]);
     },
   };
 }

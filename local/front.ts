@@ -9,6 +9,8 @@ export interface FrontOptions {
   readonly functionName: string;
   /** Lists archived jobs from the manifests (GET /imports). */
   readonly listArchives: () => Promise<unknown[]>;
+  /** The events the function published (GET /events). */
+  readonly publishedEvents: () => unknown[];
 }
 
 export interface Front {
@@ -45,9 +47,10 @@ async function route(req: IncomingMessage, res: ServerResponse, options: FrontOp
   const url = new URL(req.url ?? '/', 'http://front');
   const method = req.method ?? 'GET';
   if (url.pathname === '/' && method === 'GET') {
-    return send(res, 200, { routes: ['GET /imports', 'POST /imports/{jobId}/archive', 'GET /imports/{jobId}', 'GET /imports/{jobId}/report', 'POST /events'] });
+    return send(res, 200, { routes: ['GET /imports', 'POST /imports/{jobId}/archive', 'GET /imports/{jobId}', 'GET /imports/{jobId}/report', 'POST /events', 'GET /events'] });
   }
   if (url.pathname === '/imports' && method === 'GET') return send(res, 200, { imports: await options.listArchives() });
+  if (url.pathname === '/events' && method === 'GET') return send(res, 200, { published: options.publishedEvents() });
   if (url.pathname === '/events' && method === 'POST') {
     let event: unknown;
     try {

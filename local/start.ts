@@ -80,6 +80,7 @@ try {
     handler,
     functionName: LOCAL_FUNCTION_NAME,
     listArchives: () => listArchivedImports(s3, stack.bucket, prefix, tenant),
+    publishedEvents: () => stack.events.events.map((e) => ({ bus: e.EventBusName, source: e.Source, detailType: e.DetailType, detail: JSON.parse(e.Detail ?? 'null') as unknown })),
   });
 } catch (error) {
   if ((error as { code?: string }).code === 'EADDRINUSE') {
@@ -134,6 +135,7 @@ async function runDemo(): Promise<boolean> {
     ok &&= matches;
     const firstErrors = await firstErrorsOf(m);
     for (const line of describeArchive(outcome === '202' ? job.expect.outcome : outcome, m, `${front.url}/imports/${job.jobId}/report`, firstErrors)) console.log(line);
+    if (stack.events.events.some((e) => e.Detail?.includes(job.jobId))) console.log(`    event    SP-Config Import Archived on bus default (${front.url}/events)`);
     if (!matches) console.log(`    ✗ expected ${job.expect.status} with backup ${job.expect.backup}`);
   }
   console.log(ok ? '\nAll demo jobs archived as expected.' : '\nSome demo jobs were not archived as expected.');

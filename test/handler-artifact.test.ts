@@ -73,6 +73,10 @@ describe('archiving through the built handler', () => {
     const report = await stack.getObject(`${folder(jobId)}report.html`);
     expect(report!.contentType).toBe('text/html; charset=utf-8');
     expect(report!.body.toString()).toContain('Build Account Map');
+    const published = stack.dev.events.events.filter((e) => e.Detail?.includes(jobId));
+    expect(published).toHaveLength(1);
+    expect(published[0]).toMatchObject({ EventBusName: 'default', Source: 'isc-import-archiver', DetailType: 'SP-Config Import Archived' });
+    expect(JSON.parse(published[0]!.Detail!)).toMatchObject({ jobId, status: 'COMPLETE', totals: manifest.summary.totals, manifest: { bucket: stack.bucket, key: `${folder(jobId)}manifest.json` } });
   });
 
   it('archives a COMPLETE import that ISC took no backup for', async () => {
@@ -268,6 +272,8 @@ describe('archiving through the built handler', () => {
     const again = await lambda.invoke({ jobId });
     expect(again).toMatchObject({ ok: true, value: { outcome: 'ALREADY_ARCHIVED', jobId, status: 'COMPLETE' } });
     expect(stack.isc.requests.length).toBe(before);
+    // Only the archive that did the work announces it.
+    expect(stack.dev.events.events.filter((e) => e.Detail?.includes(jobId))).toHaveLength(1);
   });
 
   it('archives again when forced, replacing the manifest', async () => {

@@ -75,6 +75,7 @@ describe('npm start -- --once', () => {
       expect(run.stdout).toMatch(new RegExp(`http://127\\.0\\.0\\.1:\\d+/imports/${manifest.jobId}/report`));
     }
     expect(run.stdout).toContain('error    IDENTITY_PROFILE: Unable to resolve reference [SOURCE, Workday HR] for object [Employees].');
+    expect(run.stdout.match(/event {4}SP-Config Import Archived on bus default/g)).toHaveLength(DEMO_JOBS.length);
     expect(run.stderr).toBe('');
   });
 });
@@ -114,6 +115,9 @@ describe('the running local front', () => {
     const event = { version: '0', id: 'e1', 'detail-type': 'SP-Config Import Completed', source: 'sailpoint.sp-config', time: new Date().toISOString(), detail: { jobId: failed!.jobId, force: true } };
     const archived = await fetch(`${front}/events`, { method: 'POST', body: JSON.stringify(event) });
     expect(await archived.json()).toMatchObject({ outcome: 'ARCHIVED', status: 'FAILED' });
+
+    const published = (await (await fetch(`${front}/events`)).json()) as { published: { detailType: string; detail: { jobId: string; status: string } }[] };
+    expect(published.published).toContainEqual(expect.objectContaining({ detailType: 'SP-Config Import Archived', detail: expect.objectContaining({ jobId: failed!.jobId, status: 'FAILED' }) }));
 
     const report = await fetch(`${front}/imports/${failed!.jobId}/report`);
     expect(report.headers.get('content-type')).toBe('text/html; charset=utf-8');
