@@ -274,7 +274,7 @@ export class IscDouble {
     let bytes = 0;
     const source =
       typeof document !== 'object' || Buffer.isBuffer(document) ? undefined
-      : 'generateExport' in document ? exportDocumentStream({ bytes: document.generateExport, tenant: this.#options.tenant, exportJobId: path })
+      : 'generateExport' in document ? exportDocumentStream({ bytes: document.generateExport, tenant: this.#options.tenant, exportJobId: /\/export\/([^/]+)\//.exec(path)?.[1] ?? '' })
       : largeResultsStream(document.generateResults);
     const fixed = source ? undefined : Buffer.isBuffer(document) ? document : Buffer.from(document as string);
     res.statusCode = 200;
