@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -58,6 +58,12 @@ export class ArchiverStack extends Stack {
     });
     this.api = new ArchiveApi(this, 'Api', { function: this.archiver.function });
     this.monitoring = new ArchiveMonitoring(this, 'Monitoring', { archiver: this.archiver, alarmEmail: s.alarmEmail, key: this.archiver.key });
+
+    // What an operator needs after deploying: where to put the credentials, where archives land.
+    new CfnOutput(this, 'SecretArn', { value: this.archiver.secret.secretArn, description: 'Secret to put the ISC credentials in' });
+    new CfnOutput(this, 'ArchiveBucket', { value: this.archiver.bucket.bucketName, description: 'Bucket the archives are written to' });
+    new CfnOutput(this, 'FunctionName', { value: this.archiver.function.functionName, description: 'The archiver function' });
+    new CfnOutput(this, 'FailedJobsQueueUrl', { value: this.archiver.failedJobs.queueUrl, description: 'Jobs that could not be archived after all retries' });
   }
 }
 

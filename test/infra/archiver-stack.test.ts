@@ -142,6 +142,9 @@ describe('credentials, triggers and the API', () => {
     });
     const outputs = fresh.template.findOutputs('*');
     expect(Object.keys(outputs).some((k) => k.startsWith('ApiUrl'))).toBe(true);
+    expect(outputs.SecretArn!.Value).toEqual({ Ref: expect.stringMatching(/IscCredentials/) });
+    expect(outputs.ArchiveBucket!.Value).toEqual({ Ref: expect.stringMatching(/StorageBucket/) });
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['FunctionName', 'FailedJobsQueueUrl']));
   });
 });
 
