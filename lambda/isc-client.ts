@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
-import { RequestError, type Got } from 'got';
+import type { Got } from 'got';
 import { ArchiverError, IscError, StorageError, TimeBudgetError, type Phase } from './errors.ts';
-import { iscErrorFrom } from './isc-error.ts';
+import { asBuffer, iscErrorFrom, networkError } from './isc-error.ts';
+import { ISC_REQUEST_OPTIONS, requestToken } from './token-request.ts';
 import { parseRetryAfter, retryDelay } from './retry-delay.ts';
 import { TokenCache } from './token-cache.ts';
 import type { CredentialSource } from './secret-source.ts';
@@ -39,63 +40,13 @@ export interface IscClientOptions {
 
 type Attempt<T> = (token: string | undefined, signal: AbortSignal) => Promise<{ status: number; body?: Buffer; headers: Record<string, string | string[] | undefined>; value?: T }>;
 
-/** Per-request limits: ISC answers metadata in well under a second; bodies may take minutes. */
-/** Retries are ours (Retry-After, deadline, jitter): got must never retry on its own. */
-const NO_RETRY = { limit: 0 } as const;
-
-export const REQUEST_TIMEOUTS = { lookup: 5_000, connect: 5_000, secureConnect: 5_000, send: 10_000, response: 30_000, socket: 30_000 } as const;
 
 export function createIscClient(options: IscClientOptions): IscClient {
   const { http, credentials, log } = options;
   const random = options.random ?? Math.random;
   let requests = 0;
 
-  const tokens = new TokenCache(async () => {
-    // Token requests get no deadline of their own beyond the request timeouts: they are short.
-    const issue = async (refresh: boolean) => {
-      const creds = await credentials.get({ refresh });
-      requests++;
-      const response = await http.post(creds.tokenUrl, {
-        form: { grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret },
-        responseType: 'buffer',
-        throwHttpErrors: false,
-        timeout: REQUEST_TIMEOUTS,
-          retry: NO_RETRY,
-      });
-      return response;
-    };
-    let response = await issue(false).catch((error: unknown) => {
-      throw networkError(error, 'token', undefined, 1);
-    });
-    if (response.statusCode === 400 || response.statusCode === 401) {
-      // The secret may have been rotated since it was cached: read it again once.
-      response = await issue(true);
-    }
-    if (response.statusCode !== 200) {
-      const error = iscErrorFrom({ status: response.statusCode, method: 'POST', path: '/oauth/token', body: asBuffer(response.body), phase: 'token' });
-      if (response.statusCode === 400 || response.statusCode === 401) {
-        throw new IscError('IscCredentialsRejected', `ISC refused the client credentials (${response.statusCode}${error.trackingId ? `, trackingId ${error.trackingId}` : ''}): check clientId and clientSecret in the secret.`, {
-          phase: 'token',
-          retryable: false,
-          httpStatus: response.statusCode,
-          trackingId: error.trackingId,
-        });
-      }
-      throw error;
-    }
-    let parsed: { access_token?: unknown; expires_in?: unknown };
-    try {
-      parsed = JSON.parse(asBuffer(response.body).toString('utf8')) as typeof parsed;
-    } catch {
-      throw new IscError('IscInvalidResponse', 'ISC answered the token request with a body that is not JSON.', { phase: 'token', retryable: true });
-    }
-    if (typeof parsed.access_token !== 'string' || parsed.access_token === '') {
-      throw new IscError('IscInvalidResponse', 'ISC answered the token request without an access_token.', { phase: 'token', retryable: true });
-    }
-    const expiresIn = typeof parsed.expires_in === 'number' ? parsed.expires_in : Number(parsed.expires_in ?? 600);
-    log.debug('ISC token issued', { expiresIn });
-    return { accessToken: parsed.access_token, expiresIn: Number.isFinite(expiresIn) ? expiresIn : 600 };
-  });
+  const tokens = new TokenCache(() => requestToken(http, credentials, log, () => requests++));
 
   async function withRetries<T>(method: string, path: string, ctx: CallContext, attempt: Attempt<T>): Promise<T> {
     let refreshedAfter401 = false;
@@ -148,9 +99,7 @@ export function createIscClient(options: IscClientOptions): IscClient {
           prefixUrl: creds.baseUrl,
           headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
           responseType: 'buffer',
-          throwHttpErrors: false,
-          timeout: REQUEST_TIMEOUTS,
-          retry: NO_RETRY,
+          ...ISC_REQUEST_OPTIONS,
           signal,
         });
         if (response.statusCode !== 200) return { status: response.statusCode, body: asBuffer(response.body), headers: response.headers };
@@ -167,9 +116,7 @@ export function createIscClient(options: IscClientOptions): IscClient {
         const stream = http.stream(path.replace(/^\//, ''), {
           prefixUrl: creds.baseUrl,
           headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-          throwHttpErrors: false,
-          timeout: REQUEST_TIMEOUTS,
-          retry: NO_RETRY,
+          ...ISC_REQUEST_OPTIONS,
           signal,
           decompress: true,
         });
@@ -188,10 +135,6 @@ export function createIscClient(options: IscClientOptions): IscClient {
   };
 }
 
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -208,17 +151,4 @@ async function readBounded(stream: Readable, limit: number): Promise<Buffer> {
     // An error body cut short still says enough in its first bytes.
   }
   return Buffer.concat(chunks).subarray(0, limit);
-}
-
-function networkError(error: unknown, phase: Phase, jobId: string | undefined, attempts: number): ArchiverError {
-  if (error instanceof ArchiverError) return error;
-  const name = (error as Error | undefined)?.name;
-  if (name === 'AbortError' || name === 'TimeoutError' && (error as { code?: string }).code === 'ABORT_ERR') {
-    return new TimeBudgetError('The invocation ran out of time while talking to ISC.', phase, jobId);
-  }
-  const code = error instanceof RequestError ? error.code : (error as { code?: string } | undefined)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return new IscError('IscUnreachable', `ISC could not be reached or its answer was cut short (${code ?? name ?? 'error'}: ${message}).`, {
-    phase, retryable: true, jobId, attempts, cause: error,
-  });
 }

@@ -1,4 +1,5 @@
-import { IscError, type Phase } from './errors.ts';
+import { RequestError } from 'got';
+import { ArchiverError, IscError, TimeBudgetError, type Phase } from './errors.ts';
 
 export interface IscFailure {
   readonly status: number;
@@ -67,4 +68,23 @@ export function iscErrorFrom(failure: IscFailure): IscError {
     detailCode: envelope.detailCode,
     attempts: failure.attempts,
   });
+}
+
+/** A failure that never got an answer from ISC: out of time (not worth retrying now), or unreachable. */
+export function networkError(error: unknown, phase: Phase, jobId: string | undefined, attempts: number): ArchiverError {
+  if (error instanceof ArchiverError) return error;
+  const name = (error as Error | undefined)?.name;
+  if (name === 'AbortError' || (name === 'TimeoutError' && (error as { code?: string }).code === 'ABORT_ERR')) {
+    return new TimeBudgetError('The invocation ran out of time while talking to ISC.', phase, jobId);
+  }
+  const code = error instanceof RequestError ? error.code : (error as { code?: string } | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return new IscError('IscUnreachable', `ISC could not be reached or its answer was cut short (${code ?? name ?? 'error'}: ${message}).`, {
+    phase, retryable: true, jobId, attempts, cause: error,
+  });
+}
+
+/** got hands bodies over as Uint8Array; read them as a Buffer without copying. */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { startAwsJsonEndpoint, type AwsJsonEndpoint } from './aws-json-endpoint.ts';
 
 export interface PutEvent {
   readonly EventBusName?: string;
@@ -14,39 +14,23 @@ export interface PutEvent {
  */
 export class EventBridgeEndpoint {
   readonly events: PutEvent[] = [];
-  readonly #server: Server;
-  url = '';
+  #endpoint: AwsJsonEndpoint | undefined;
 
-  private constructor() {
-    this.#server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const reply = (status: number, body: unknown) => {
-          res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-          res.end(JSON.stringify(body));
-        };
-        if (req.headers['x-amz-target'] !== 'AWSEvents.PutEvents') return reply(400, { __type: 'UnknownOperationException' });
-        const input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Entries?: PutEvent[] };
-        const entries = input.Entries ?? [];
-        this.events.push(...entries);
-        reply(200, { FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: crypto.randomUUID() })) });
-      });
-    });
+  get url(): string {
+    return this.#endpoint!.url;
   }
 
   static async start(): Promise<EventBridgeEndpoint> {
     const endpoint = new EventBridgeEndpoint();
-    await new Promise<void>((resolve, reject) => {
-      endpoint.#server.once('error', reject);
-      endpoint.#server.listen(0, '127.0.0.1', () => resolve());
+    endpoint.#endpoint = await startAwsJsonEndpoint('AWSEvents.PutEvents', (input) => {
+      const entries = Array.isArray(input.Entries) ? (input.Entries as PutEvent[]) : [];
+      endpoint.events.push(...entries);
+      return { status: 200, body: { FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: randomUUID() })) } };
     });
-    endpoint.url = `http://127.0.0.1:${(endpoint.#server.address() as AddressInfo).port}`;
     return endpoint;
   }
 
-  async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  close(): Promise<void> {
+    return this.#endpoint!.close();
   }
 }

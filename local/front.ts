@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { lambdaContext, type Handler } from './handler-host.ts';
+import { errorResponse, type ApiResponse } from '../lambda/api-response.ts';
 
 export interface FrontOptions {
   readonly port: number;
@@ -27,7 +28,7 @@ const ROUTE = /^\/imports\/([^/]+)(\/archive|\/report)?\/?$/;
 export async function startFront(options: FrontOptions): Promise<Front> {
   const server: Server = createServer((req, res) => {
     route(req, res, options).catch((error: unknown) => {
-      send(res, 500, envelope(500, `The local front failed: ${(error as Error).message}`));
+      answer(res, errorResponse(500, `The local front failed: ${(error as Error).message}`, trackingId()));
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -56,7 +57,7 @@ async function route(req: IncomingMessage, res: ServerResponse, options: FrontOp
     try {
       event = JSON.parse((await body(req)).toString('utf8'));
     } catch {
-      return send(res, 400, envelope(400, 'The body is not JSON: send an EventBridge event with detail.jobId.'));
+      return answer(res, errorResponse(400, 'The body is not JSON: send an EventBridge event with detail.jobId.', trackingId()));
     }
     try {
       return send(res, 200, await options.handler(event, lambdaContext(options.functionName)));
@@ -67,7 +68,7 @@ async function route(req: IncomingMessage, res: ServerResponse, options: FrontOp
     }
   }
   const match = ROUTE.exec(url.pathname);
-  if (!match) return send(res, 404, envelope(404, `No route for ${method} ${url.pathname}.`));
+  if (!match) return answer(res, errorResponse(404, `No route for ${method} ${url.pathname}.`, trackingId()));
   await body(req);
   const resource = match[2] === '/archive' ? '/imports/{jobId}/archive' : match[2] === '/report' ? '/imports/{jobId}/report' : '/imports/{jobId}';
   const event = {
@@ -81,9 +82,17 @@ async function route(req: IncomingMessage, res: ServerResponse, options: FrontOp
     body: null,
     isBase64Encoded: false,
   };
-  const answer = (await options.handler(event, lambdaContext(options.functionName))) as { statusCode: number; headers?: Record<string, string>; body: string };
-  res.writeHead(answer.statusCode, answer.headers ?? {});
-  res.end(answer.body);
+  answer(res, (await options.handler(event, lambdaContext(options.functionName))) as ApiResponse);
+}
+
+/** Writes an API Gateway proxy response as API Gateway would. */
+function answer(res: ServerResponse, response: Pick<ApiResponse, 'statusCode' | 'headers' | 'body'>): void {
+  res.writeHead(response.statusCode, response.headers);
+  res.end(response.body);
+}
+
+function trackingId(): string {
+  return randomUUID().replace(/-/g, '');
 }
 
 function safeDecode(segment: string): string {
@@ -105,10 +114,6 @@ async function body(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function envelope(status: number, text: string) {
-  const codes: Record<number, string> = { 400: '400.1 Bad Request Content', 404: '404 Not found', 500: '500.0 Internal Fault' };
-  return { detailCode: codes[status] ?? String(status), trackingId: randomUUID().replace(/-/g, ''), messages: [{ locale: 'en-US', localeOrigin: 'DEFAULT', text }] };
-}
 
 function send(res: ServerResponse, status: number, value: unknown): void {
   const text = JSON.stringify(value, null, 2);
