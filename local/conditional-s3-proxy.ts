@@ -1,14 +1,14 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
 /**
  * s3rver ignores `If-None-Match: *` and `If-Match`, which real S3 enforces (412). This front adds
  * them, one conditional write per key at a time, so racing deliveries meet the same rule locally
- * as in AWS. Requests are forwarded byte for byte, signature and Host header included.
+ * as in AWS. Requests are forwarded byte for byte, signature and Host header included. `etagOf`
+ * reads the current ETag from s3rver's store directly: S3 checks a condition within the write
+ * itself, so an extra HTTP round trip here would make conditional writes look dearer than they are.
  */
-export async function startConditionalProxy(target: string, credentials: { accessKeyId: string; secretAccessKey: string }, port = 0): Promise<{ url: string; close(): Promise<void> }> {
-  const s3 = new S3Client({ endpoint: target, forcePathStyle: true, region: 'us-east-1', credentials });
+export async function startConditionalProxy(target: string, etagOf: (bucket: string, key: string) => Promise<string | undefined>, port = 0): Promise<{ url: string; close(): Promise<void> }> {
   const locks = new Map<string, Promise<void>>();
   const upstream = new URL(target);
 
@@ -39,7 +39,7 @@ export async function startConditionalProxy(target: string, credentials: { acces
     const mine = new Promise<void>((r) => (release = r));
     locks.set(`${bucket}/${key}`, previous.then(() => mine));
     void previous.then(async () => {
-      const etag = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then((o) => o.ETag, () => undefined);
+      const etag = await etagOf(bucket!, key).catch(() => undefined);
       const fails = (ifNoneMatch === '*' && etag !== undefined) || (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== etag) || (ifMatch === '*' && etag === undefined);
       if (!fails) return forward(release);
       req.resume();
@@ -53,7 +53,6 @@ export async function startConditionalProxy(target: string, credentials: { acces
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     async close() {
-      s3.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

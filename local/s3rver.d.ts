@@ -12,5 +12,6 @@ declare module 's3rver' {
     constructor(options: S3rverOptions);
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
+    readonly store: { getMetadata(bucket: string, key: string): Promise<{ etag: string }> };
   }
 }
