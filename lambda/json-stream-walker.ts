@@ -33,6 +33,9 @@ interface Frame {
   index: number;
 }
 
+// Most strings (keys, ids, messages) end within this many bytes: a plain loop finds their quote
+// sooner than a native search gets going; longer ones fall back to memchr.
+const NEAR_BYTES = 256;
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a;
 const OPEN_OBJECT = 0x7b, CLOSE_OBJECT = 0x7d, OPEN_ARRAY = 0x5b, CLOSE_ARRAY = 0x5d;
 const LITERAL = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)$/;
@@ -115,7 +118,17 @@ export class JsonStreamWalker {
           i++;
           continue;
         }
-        const quote = buf.indexOf(QUOTE, i);
+        let quote = -1;
+        const near = Math.min(n, i + NEAR_BYTES);
+        for (let j = i; j < near; j++) {
+          const c = buf[j]!;
+          if (c === QUOTE) {
+            quote = j;
+            break;
+          }
+          if (c === BACKSLASH) break;
+        }
+        if (quote === -1) quote = buf.indexOf(QUOTE, i);
         // Remembered across strings; `n` means none left in this chunk, so it is searched once.
         if (backslash < i) {
           backslash = buf.indexOf(BACKSLASH, i);
