@@ -2,6 +2,7 @@ import type { Deadline } from './deadline.ts';
 import type { ArchiveDeps } from './archive-job.ts';
 import type { ArchiveKeys } from './archive-keys.ts';
 import { IscError } from './errors.ts';
+import type { Manifest } from './manifest.ts';
 import { iscPaths } from './isc-paths.ts';
 import { isJobId } from './job-id.ts';
 import { InvalidJsonError } from './json-stream-walker.ts';
@@ -11,40 +12,54 @@ const JSON_TYPE = 'application/json';
 
 // Downloads ISC's documents straight into S3: results (scanned on the way) and the pre-import backup.
 
-/** Streams the import results into S3, scanning them for the summary as they pass. */
-export async function downloadResults(deps: ArchiveDeps, keys: ArchiveKeys, jobId: string, deadline: Deadline) {
+/** What is known of the results once they are read whole and valid, before S3 confirms the write. */
+export interface ResultsRead {
+  readonly key: string;
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly digest: ResultsDigest;
+}
+
+/**
+ * Streams the import results into S3, scanning them for the summary as they pass. `read` hears of
+ * a complete, valid document before its upload finishes, so the report can be written alongside.
+ */
+export async function downloadResults(deps: ArchiveDeps, keys: ArchiveKeys, jobId: string, deadline: Deadline, control: { before?: Promise<unknown>; read?: (results: ResultsRead) => void } = {}) {
   const path = iscPaths(deps.config.apiVersion).importResults(jobId);
   return deps.isc.download(path, { phase: 'download', jobId, deadline }, async (body, info) => {
     const scanner = new ResultsScanner();
     let digest: ResultsDigest | undefined;
     const stored = await deps.store.upload(keys.results, body, JSON_TYPE, {
-      chunk: (chunk) => scanner.write(chunk),
-      end: () => {
-        digest = scanner.finish();
+      before: control.before,
+      observe: {
+        chunk: (chunk) => scanner.write(chunk),
+        end: (read) => {
+          // A short or invalid body stops here, before anything is written.
+          checkLength(read.bytes, info.contentLength, jobId, 'download');
+          digest = scanner.finish();
+          control.read?.({ key: keys.results, ...read, digest });
+        },
       },
     }).catch((error: unknown) => {
       throw error instanceof InvalidJsonError ? invalidBody(jobId, error) : error;
     });
-    checkLength(stored.bytes, info.contentLength, jobId, 'download');
     deps.log.info('Results archived', { jobId, key: stored.key, bytes: stored.bytes, sha256: stored.sha256 });
     return { stored, digest: digest! };
   });
 }
 
 /** Streams the pre-import backup into S3, or says why there is none. */
-export async function archiveBackup(deps: ArchiveDeps, keys: ArchiveKeys, jobId: string, exportJobId: string | null, deadline: Deadline) {
-  if (!deps.config.archiveBackup) return { state: { state: 'DISABLED', reason: 'ARCHIVE_BACKUP is false.' } } as const;
-  if (exportJobId === null) return { state: { state: 'NONE', reason: 'ISC took no pre-import backup for this job.' } } as const;
-  if (!isJobId(exportJobId)) {
-    return { state: { state: 'UNAVAILABLE', reason: 'The results name an exportJobId that is not a job id.' } } as const;
-  }
+export async function archiveBackup(deps: ArchiveDeps, keys: ArchiveKeys, jobId: string, exportJobId: string | null, deadline: Deadline, before?: Promise<unknown>) {
+  const skipped = backupSkipped(deps.config.archiveBackup, exportJobId);
+  if (skipped || exportJobId === null) return { state: skipped ?? NO_BACKUP } as const;
   const key = keys.backup(exportJobId.toLowerCase());
   const path = iscPaths(deps.config.apiVersion).exportDocument(exportJobId);
   try {
     const stored = await deps.isc.download(path, { phase: 'backup', jobId, deadline }, async (body, info) => {
-      const out = await deps.store.upload(key, body, JSON_TYPE);
-      checkLength(out.bytes, info.contentLength, jobId, 'backup');
-      return out;
+      return deps.store.upload(key, body, JSON_TYPE, {
+        before,
+        observe: { end: (read) => checkLength(read.bytes, info.contentLength, jobId, 'backup') },
+      });
     });
     deps.log.info('Backup archived', { jobId, exportJobId, key: stored.key, bytes: stored.bytes, sha256: stored.sha256 });
     return { state: { state: 'ARCHIVED', reason: `Pre-import backup ${exportJobId} archived.` }, object: { role: 'backup', ...stored } } as const;
@@ -57,6 +72,16 @@ export async function archiveBackup(deps: ArchiveDeps, keys: ArchiveKeys, jobId:
     }
     throw error;
   }
+}
+
+const NO_BACKUP = { state: 'NONE', reason: 'ISC took no pre-import backup for this job.' } as const;
+
+/** Why no backup will be fetched for these results; undefined when there is one to fetch. */
+export function backupSkipped(enabled: boolean, exportJobId: string | null): Manifest['backup'] | undefined {
+  if (!enabled) return { state: 'DISABLED', reason: 'ARCHIVE_BACKUP is false.' };
+  if (exportJobId === null) return NO_BACKUP;
+  if (!isJobId(exportJobId)) return { state: 'UNAVAILABLE', reason: 'The results name an exportJobId that is not a job id.' };
+  return undefined;
 }
 
 function checkLength(bytes: number, expected: number | undefined, jobId: string, phase: 'download' | 'backup'): void {

@@ -1,7 +1,7 @@
 import type { ArchiverConfig } from './config.ts';
 import type { CredentialSource } from './secret-source.ts';
 import type { IscClient } from './isc-client.ts';
-import type { ArchiveStore } from './archive-store.ts';
+import type { ArchiveStore, StoredManifest } from './archive-store.ts';
 import type { Deadline } from './deadline.ts';
 import type { Log } from './log.ts';
 import { StorageError } from './errors.ts';
@@ -9,11 +9,11 @@ import { archiveKeys, type ArchiveKeys } from './archive-keys.ts';
 import { iscPaths } from './isc-paths.ts';
 import { isRunning, parseImportStatus, type ImportStatus } from './job-status.ts';
 import { waitForJob } from './wait-for-job.ts';
-import { emptyCounts, type ResultsDigest, type Summary } from './results-scanner.ts';
+import { emptyCounts, type ResultsDigest, type Samples, type Summary } from './results-scanner.ts';
 import { buildManifest, parseManifest, type Manifest, type ManifestObject } from './manifest.ts';
 import { renderReport } from './report-renderer.ts';
-import { archiveBackup, downloadResults } from './archive-documents.ts';
-import { acquireLease } from './archive-lease.ts';
+import { archiveBackup, backupSkipped, downloadResults } from './archive-documents.ts';
+import { acquireLease, ClaimLostError } from './archive-lease.ts';
 
 export interface ArchiveDeps {
   readonly config: ArchiverConfig;
@@ -24,6 +24,8 @@ export interface ArchiveDeps {
   readonly now?: () => Date;
   /** Names this delivery in the archive claim (the Lambda request id). */
   readonly owner?: string;
+  /** Tells the world a job was archived (the EventBridge event); runs while the claim is removed. */
+  readonly announce?: (manifest: Manifest, manifestKey: string) => Promise<void>;
 }
 
 export interface ArchiveRequest {
@@ -33,9 +35,14 @@ export interface ArchiveRequest {
   readonly wait: boolean;
 }
 
-export type ArchiveResult =
-  | { readonly outcome: 'ARCHIVED' | 'ALREADY_ARCHIVED' | 'CANCELLED'; readonly manifest: Manifest; readonly manifestKey: string; readonly bucket: string }
-  | { readonly outcome: 'RUNNING'; readonly job: ImportStatus };
+export interface Archived {
+  readonly outcome: 'ARCHIVED' | 'ALREADY_ARCHIVED' | 'CANCELLED';
+  readonly manifest: Manifest;
+  readonly manifestKey: string;
+  readonly bucket: string;
+}
+
+export type ArchiveResult = Archived | { readonly outcome: 'RUNNING'; readonly job: ImportStatus };
 
 const JSON_TYPE = 'application/json';
 const HTML_TYPE = 'text/html; charset=utf-8';
@@ -46,8 +53,7 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
   const { jobId } = request;
   const credentials = await deps.credentials.get();
   const keys = archiveKeys(config.prefix, credentials.tenant, jobId);
-  const done = (outcome: 'ARCHIVED' | 'ALREADY_ARCHIVED' | 'CANCELLED', manifest: Manifest) =>
-    ({ outcome, manifest, manifestKey: keys.manifest, bucket: store.bucket }) as const;
+  const done = (outcome: Archived['outcome'], manifest: Manifest): Archived => ({ outcome, manifest, manifestKey: keys.manifest, bucket: store.bucket });
 
   const existing = await store.get(keys.manifest);
   if (existing && !request.force) {
@@ -57,10 +63,13 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
 
   const paths = iscPaths(config.apiVersion);
   const status = async () => parseImportStatus(await isc.getJson(paths.importStatus(jobId), { phase: 'status', jobId, deadline }), jobId);
-  const claim = () => acquireLease(store, keys.lease, deps.owner ?? 'archiver', deps.now ?? (() => new Date()));
+  const claim = () => {
+    const claimed = claimJob(store, keys, deps.owner ?? 'archiver', () => now(deps), request.force);
+    claimed.catch(() => {});
+    return claimed;
+  };
   // A delivery that will wait claims the job while it reads the status: one round trip less.
   const claiming = request.wait ? claim() : undefined;
-  claiming?.catch(() => {});
   let job: ImportStatus;
   try {
     job = await status();
@@ -70,23 +79,59 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
       job = await waitForJob(job, status, deadline, log);
     }
   } catch (error) {
-    const held = await claiming?.catch(() => undefined);
-    if (held?.acquired) await held.release().catch(() => {});
+    await release(await claiming?.catch(() => undefined));
     throw error;
   }
 
-  const lease = await (claiming ?? claim());
-  if (!lease.acquired) {
-    log.info('Another delivery is archiving this job; waiting for its manifest', { jobId, owner: lease.owner, claimedAt: lease.claimedAt });
+  // The documents download while the claim settles; nothing is written until it is ours.
+  const claimed = claiming ?? claim();
+  const ours = claimed.then((c) => {
+    if (c.kind !== 'ours') throw new ClaimLostError(jobId);
+  });
+  ours.catch(() => {});
+  let result: Archived;
+  try {
+    result = await writeArchive(request, deps, deadline, { job, keys, existing, done, tenant: credentials.tenant, ours });
+  } catch (error) {
+    const settled = await claimed.catch(() => undefined);
+    if (!(error instanceof ClaimLostError) || settled === undefined || settled.kind === 'ours') {
+      await release(settled);
+      throw error;
+    }
+    if (settled.kind === 'archived') {
+      await release(settled);
+      return done('ALREADY_ARCHIVED', parseManifest(settled.manifest.body, keys.manifest));
+    }
+    log.info('Another delivery is archiving this job; waiting for its manifest', { jobId, owner: settled.owner, claimedAt: settled.claimedAt });
     return done('ALREADY_ARCHIVED', await awaitManifest(store, keys, jobId, deadline));
   }
+  // The claim goes and the news goes out together: both only once the manifest is there.
+  const announced = result.outcome === 'ALREADY_ARCHIVED' ? undefined : deps.announce?.(result.manifest, keys.manifest);
+  await Promise.all([release(await claimed), announced]);
+  return result;
+
+  async function release(claim: Claim | undefined): Promise<void> {
+    if (claim?.kind === 'theirs' || claim === undefined) return;
+    await claim.release().catch((error: unknown) => log.warn('Could not remove the archive claim', { jobId, key: keys.lease, error: (error as Error).name }));
+  }
+}
+
+type Claim =
+  | { readonly kind: 'ours'; release(): Promise<void> }
+  | { readonly kind: 'archived'; readonly manifest: StoredManifest; release(): Promise<void> }
+  | { readonly kind: 'theirs'; readonly owner: string; readonly claimedAt: string };
+
+/** Claims the job, then looks for a manifest a delivery may have finished since our first look. */
+async function claimJob(store: ArchiveStore, keys: ArchiveKeys, owner: string, now: () => Date, force: boolean): Promise<Claim> {
+  const lease = await acquireLease(store, keys.lease, owner, now);
+  if (!lease.acquired) return { kind: 'theirs', owner: lease.owner, claimedAt: lease.claimedAt };
+  if (force) return { kind: 'ours', release: lease.release };
   try {
-    // A delivery that finished while we read the status has released its claim: look again.
-    const settled = request.force ? undefined : await store.get(keys.manifest);
-    if (settled) return done('ALREADY_ARCHIVED', parseManifest(settled.body, keys.manifest));
-    return await writeArchive(request, deps, deadline, { job, keys, existing, done, tenant: credentials.tenant });
-  } finally {
-    await lease.release().catch((error: unknown) => log.warn('Could not remove the archive claim', { jobId, key: keys.lease, error: (error as Error).name }));
+    const settled = await store.get(keys.manifest);
+    return settled ? { kind: 'archived', manifest: settled, release: lease.release } : { kind: 'ours', release: lease.release };
+  } catch (error) {
+    await lease.release().catch(() => {});
+    throw error;
   }
 }
 
@@ -95,33 +140,61 @@ interface WriteContext {
   readonly keys: ArchiveKeys;
   readonly existing: { readonly etag: string | undefined } | undefined;
   readonly tenant: string;
-  readonly done: (outcome: 'ARCHIVED' | 'ALREADY_ARCHIVED' | 'CANCELLED', manifest: Manifest) => ArchiveResult;
+  readonly done: (outcome: Archived['outcome'], manifest: Manifest) => Archived;
+  /** Settles once the claim is ours; rejects (ClaimLostError) when another delivery has the job. */
+  readonly ours: Promise<void>;
 }
 
-async function writeArchive(request: ArchiveRequest, deps: ArchiveDeps, deadline: Deadline, ctx: WriteContext): Promise<ArchiveResult> {
+async function writeArchive(request: ArchiveRequest, deps: ArchiveDeps, deadline: Deadline, ctx: WriteContext): Promise<Archived> {
   const { config, store, log } = deps;
   const { jobId } = request;
-  const { job, keys, existing, done } = ctx;
-  const objects: ManifestObject[] = [];
-  let digest: ResultsDigest | undefined;
+  const { job, keys, existing, done, ours } = ctx;
+  const archive = (facts: { exportJobId: string | null; backup: Manifest['backup']; summary: Summary; archivedAt: Date }, objects: readonly ManifestObject[]) =>
+    buildManifest({ tenant: ctx.tenant, apiVersion: config.apiVersion, job, ...facts, objects });
+  const writeReport = async (manifest: Manifest, samples: Samples | null): Promise<ManifestObject> => {
+    const html = renderReport({ ...manifest, samples });
+    await ours;
+    const report = await store.put(keys.report, Buffer.from(html, 'utf8'), HTML_TYPE);
+    log.info('Report written', { jobId, key: report.key, bytes: report.bytes });
+    return { role: 'report', ...report };
+  };
+
+  let results: { stored: ManifestObject; digest: ResultsDigest } | undefined;
+  // With no backup to fetch, the report is complete once the results are read and valid: it is
+  // written while S3 is still storing the results.
+  let early: { facts: Parameters<typeof archive>[0]; report: Promise<ManifestObject> } | undefined;
   if (job.status !== 'CANCELLED') {
-    const scanned = await downloadResults(deps, keys, jobId, deadline);
-    objects.push({ role: 'results', ...scanned.stored });
-    digest = scanned.digest;
+    const scanned = await downloadResults(deps, keys, jobId, deadline, {
+      before: ours,
+      read: ({ digest, ...read }) => {
+        const backup = backupSkipped(config.archiveBackup, digest.exportJobId);
+        if (early || !backup) return;
+        const facts = { exportJobId: digest.exportJobId, backup, summary: digest.summary, archivedAt: now(deps) };
+        early = { facts, report: writeReport(archive(facts, [{ role: 'results', ...read }]), digest.samples) };
+        early.report.catch(() => {});
+      },
+    }).catch(async (error: unknown) => {
+      await early?.report.catch(() => {});
+      throw error;
+    });
+    results = { stored: { role: 'results', ...scanned.stored }, digest: scanned.digest };
   }
-  const exportJobId = digest?.exportJobId ?? null;
-  const backup = await archiveBackup(deps, keys, jobId, exportJobId, deadline);
-  if (backup.object) objects.push(backup.object);
 
-  const summary: Summary = digest?.summary ?? { byType: {}, totals: emptyCounts() };
-  const archivedAt = (deps.now ?? (() => new Date()))();
-  const base = { tenant: ctx.tenant, apiVersion: config.apiVersion, job, exportJobId, backup: backup.state, summary, archivedAt };
-  const html = renderReport({ ...buildManifest({ ...base, objects }), samples: digest?.samples ?? null });
-  const report = await store.put(keys.report, Buffer.from(html, 'utf8'), HTML_TYPE);
-  objects.push({ role: 'report', ...report });
-  log.info('Report written', { jobId, key: report.key, bytes: report.bytes });
+  let facts: Parameters<typeof archive>[0];
+  let objects: ManifestObject[];
+  if (early) {
+    facts = early.facts;
+    objects = [results!.stored, await early.report];
+  } else {
+    const exportJobId = results?.digest.exportJobId ?? null;
+    const backup = await archiveBackup(deps, keys, jobId, exportJobId, deadline, ours);
+    objects = [...(results ? [results.stored] : []), ...(backup.object ? [backup.object] : [])];
+    facts = { exportJobId, backup: backup.state, summary: results?.digest.summary ?? { byType: {}, totals: emptyCounts() }, archivedAt: now(deps) };
+    objects.push(await writeReport(archive(facts, objects), results?.digest.samples ?? null));
+  }
 
-  const manifest = buildManifest({ ...base, objects });
+  await ours;
+  const manifest = archive(facts, objects);
   const body = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
   const condition = existing ? { ifMatch: existing.etag ?? '*' } : ({ ifNoneMatch: '*' } as const);
   if (!(await store.putConditional(keys.manifest, body, JSON_TYPE, condition))) {
@@ -131,8 +204,12 @@ async function writeArchive(request: ArchiveRequest, deps: ArchiveDeps, deadline
     log.info('Another delivery archived this job first', { jobId, manifestKey: keys.manifest });
     return done('ALREADY_ARCHIVED', parseManifest(winner.body, keys.manifest));
   }
-  log.info('Manifest written', { jobId, manifestKey: keys.manifest, status: job.status, totals: summary.totals });
+  log.info('Manifest written', { jobId, manifestKey: keys.manifest, status: job.status, totals: manifest.summary.totals });
   return done(job.status === 'CANCELLED' ? 'CANCELLED' : 'ARCHIVED', manifest);
+}
+
+function now(deps: ArchiveDeps): Date {
+  return (deps.now ?? (() => new Date()))();
 }
 
 /** Waits (polling S3, not ISC) for the delivery holding the claim to write its manifest. */

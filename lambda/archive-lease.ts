@@ -1,4 +1,5 @@
 import type { ArchiveStore } from './archive-store.ts';
+import { ArchiverError } from './errors.ts';
 
 /** Longer than Lambda's 15-minute maximum: a claim older than this belongs to a dead invocation. */
 export const LEASE_MS = 16 * 60_000;
@@ -43,4 +44,14 @@ function readClaim(body: Buffer): { owner: string; claimedAt: string } {
 
 function held(owner: string, at: Date): LeaseResult {
   return { acquired: false, owner, claimedAt: at.toISOString() };
+}
+
+/**
+ * The claim went to another delivery (or one finished first) while this one was downloading.
+ * It stops the download before anything is written and never leaves archiveJob.
+ */
+export class ClaimLostError extends ArchiverError {
+  constructor(jobId: string) {
+    super('ClaimLost', `Another delivery has the claim on ${jobId}.`, { phase: 'archive', retryable: false, jobId });
+  }
 }

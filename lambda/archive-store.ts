@@ -17,12 +17,19 @@ export interface StoredManifest {
   readonly etag: string | undefined;
 }
 
+export interface UploadControl {
+  /** Sees every chunk, then the end of the source with what was read; may throw to stop the upload. */
+  readonly observe?: { chunk?(c: Buffer): void; end?(read: { bytes: number; sha256: string }): void };
+  /** Nothing is written to S3 before this settles, while the source is read meanwhile. */
+  readonly before?: Promise<unknown>;
+}
+
 export type ConditionalWrite = { readonly ifNoneMatch: '*' } | { readonly ifMatch: string };
 
 export interface ArchiveStore {
   readonly bucket: string;
-  /** Streams `source` into `key`; `observe` sees every chunk and may throw to abort the upload. */
-  upload(key: string, source: Readable, contentType: string, observe?: { chunk: (c: Buffer) => void; end: () => void }): Promise<StoredObject>;
+  /** Streams `source` into `key`; see UploadControl. */
+  upload(key: string, source: Readable, contentType: string, control?: UploadControl): Promise<StoredObject>;
   put(key: string, body: Buffer, contentType: string): Promise<StoredObject>;
   /** Writes only if the condition holds; `false` means another writer got there first. */
   putConditional(key: string, body: Buffer, contentType: string, condition: ConditionalWrite): Promise<boolean>;
@@ -33,6 +40,8 @@ export interface ArchiveStore {
 /** Parts of 5 MiB (S3's minimum), two in flight: memory stays near 15 MiB whatever the document's size. */
 export const UPLOAD_PART_BYTES = 5 * 1024 * 1024;
 export const UPLOAD_QUEUE = 2;
+
+const YIELD_AFTER_MS = 1;
 
 export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
   const failed = (action: string, key: string, error: unknown): StorageError => {
@@ -47,28 +56,38 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
 
   return {
     bucket,
-    async upload(key, source, contentType, observe) {
+    async upload(key, source, contentType, control = {}) {
+      const { observe, before } = control;
       const hash = createHash('sha256');
       let bytes = 0;
+      let sha256 = '';
       // Hash, count and scan each chunk on its way to S3; an observer's exception stops the upload.
       async function* metered(): AsyncGenerator<Buffer> {
+        let turn = performance.now();
         for await (const chunk of source as AsyncIterable<Buffer>) {
           hash.update(chunk);
           bytes += chunk.length;
-          observe?.chunk(chunk);
+          observe?.chunk?.(chunk);
           yield chunk;
+          // A fast source never leaves the microtask queue: let the event loop run now and then so
+          // replies to requests in flight (the claim, the other uploads) are handled meanwhile.
+          if (performance.now() - turn > YIELD_AFTER_MS) {
+            await new Promise(setImmediate);
+            turn = performance.now();
+          }
         }
-        observe?.end();
+        sha256 = hash.digest('hex');
+        observe?.end?.({ bytes, sha256 });
       }
       let stored: { versionId: string | undefined };
       try {
-        stored = await uploadStream(s3, { Bucket: bucket, Key: key, ContentType: contentType }, metered(), { partBytes: UPLOAD_PART_BYTES, concurrency: UPLOAD_QUEUE });
+        stored = await uploadStream(s3, { Bucket: bucket, Key: key, ContentType: contentType }, metered(), { partBytes: UPLOAD_PART_BYTES, concurrency: UPLOAD_QUEUE, before });
       } catch (error) {
         source.destroy();
         // S3's own failures become StorageErrors; the source's (a cut download, invalid JSON) pass as they are.
         throw (error as { $metadata?: unknown }).$metadata !== undefined ? failed('upload', key, error) : error;
       }
-      return { key, bytes, sha256: hash.digest('hex'), versionId: stored.versionId };
+      return { key, bytes, sha256, versionId: stored.versionId };
     },
     async put(key, body, contentType) {
       try {

@@ -7,7 +7,7 @@ import { ArchiverError, ImportStillRunningError, TimeBudgetError } from './error
 import { invokeAsync } from './self-invoker.ts';
 import { archiveKeys } from './archive-keys.ts';
 import { archivedEventDetail, publishArchived } from './archived-event.ts';
-import { parseManifest } from './manifest.ts';
+import { parseManifest, type Manifest } from './manifest.ts';
 
 export interface LambdaContext extends InvocationClock {
   readonly awsRequestId?: string;
@@ -85,14 +85,13 @@ async function handOff(request: ArchiverRequest, rt: Runtime): Promise<void> {
 
 async function archive(request: ArchiverRequest, rt: Runtime, deadline: ReturnType<typeof deadlineFrom>, wait: boolean, owner: string | undefined): Promise<ArchiveResult> {
   const started = Date.now();
-  const result = await archiveJob({ jobId: request.jobId, force: request.force, wait }, { ...rt, log, owner }, deadline);
+  const bus = rt.config.eventBus;
+  const announce = bus ? (manifest: Manifest, key: string) => publishArchived(rt.events(), bus, archivedEventDetail(manifest, rt.store.bucket, key), log) : undefined;
+  const result = await archiveJob({ jobId: request.jobId, force: request.force, wait }, { ...rt, log, owner, announce }, deadline);
   if (result.outcome === 'RUNNING') return result;
   const bytes = result.manifest.objects.reduce((sum, o) => sum + o.bytes, 0);
   metrics.archived(result.outcome, result.manifest.summary, result.outcome === 'ALREADY_ARCHIVED' ? 0 : bytes, Date.now() - started);
   log.info('Archive done', { jobId: request.jobId, outcome: result.outcome, status: result.manifest.status, manifestKey: result.manifestKey, bytes, iscRequests: rt.isc.requestCount() });
-  if (result.outcome !== 'ALREADY_ARCHIVED' && rt.config.eventBus) {
-    await publishArchived(rt.events(), rt.config.eventBus, archivedEventDetail(result.manifest, result.bucket, result.manifestKey), log);
-  }
   return result;
 }
 

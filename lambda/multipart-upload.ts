@@ -19,6 +19,8 @@ export interface UploadOptions {
   readonly partBytes: number;
   /** Parts uploading at once. */
   readonly concurrency: number;
+  /** Settles before the first write to S3; a rejection stops the upload before anything is stored. */
+  readonly before?: Promise<unknown> | undefined;
 }
 
 /** Part buffers kept for the next upload in this container: allocating 5 MiB per upload costs collections. */
@@ -48,6 +50,7 @@ export async function uploadStream(s3: S3Client, target: UploadTarget, source: A
   let partsSent = 0;
 
   const begin = async () => {
+    await options.before;
     const calculation = await s3.config.requestChecksumCalculation();
     const created = await s3.send(new CreateMultipartUploadCommand({ ...target, ...(calculation === 'WHEN_SUPPORTED' ? { ChecksumAlgorithm: 'CRC32' } : {}) }));
     uploadId = created.UploadId;
@@ -100,6 +103,7 @@ export async function uploadStream(s3: S3Client, target: UploadTarget, source: A
       }
     }
     if (!part) {
+      await options.before;
       const out = await s3.send(new PutObjectCommand({ ...target, Body: head.length === 1 ? head[0] : Buffer.concat(head, headBytes) }));
       return { versionId: out.VersionId };
     }

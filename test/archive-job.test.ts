@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { archiveJob, type ArchiveDeps } from '../lambda/archive-job.ts';
 import { loadConfig } from '../lambda/config.ts';
 import { silentLog } from '../lambda/log.ts';
@@ -17,13 +17,15 @@ function memoryStore(loseWith?: () => void) {
   const claims: string[] = [];
   const store: ArchiveStore = {
     bucket: 'b-1',
-    async upload(key, source, _type, observe) {
+    async upload(key, source, _type, control) {
       const chunks: Buffer[] = [];
       for await (const c of source) {
-        observe?.chunk(c as Buffer);
+        control?.observe?.chunk?.(c as Buffer);
         chunks.push(c as Buffer);
       }
-      observe?.end();
+      const body = Buffer.concat(chunks);
+      control?.observe?.end?.({ bytes: body.length, sha256: 'x' });
+      await control?.before;
       objects.set(key, Buffer.concat(chunks));
       return { key, bytes: objects.get(key)!.length, sha256: 'x' };
     },
@@ -106,7 +108,52 @@ describe('archiveJob', () => {
     const slowDeadline = { remainingMs: () => 60_000, sleep: async () => (objects.set(`sp-config/acme/imports/${JOB}/manifest.json`, Buffer.from(JSON.stringify(winner))), true) };
     const result = await archiveJob({ jobId: JOB, force: false, wait: true }, deps(store, isc.isc), slowDeadline);
     expect(result).toMatchObject({ outcome: 'ALREADY_ARCHIVED', manifest: { archivedAt: 'then' } });
-    expect(isc.calls.filter((c) => c.endsWith('/download'))).toEqual([]);
+    // The results may have been read while the claim settled, but nothing of ours was written.
+    expect([...objects.keys()].sort()).toEqual([claim, `sp-config/acme/imports/${JOB}/manifest.json`]);
+  });
+
+  it('writes nothing before its claim is settled, though it downloads meanwhile', async () => {
+    const { store, objects } = memoryStore();
+    const order: string[] = [];
+    let settle!: () => void;
+    const slowClaim: ArchiveStore = {
+      ...store,
+      async putConditional(key, body, type, condition) {
+        if (key.endsWith('/.archiving')) await new Promise<void>((resolve) => (settle = resolve));
+        order.push(`claim ${key.split('/').at(-1)}`);
+        return store.putConditional(key, body, type, condition);
+      },
+      async put(key, body, type) {
+        order.push(`put ${key.split('/').at(-1)}`);
+        return store.put(key, body, type);
+      },
+    };
+    const isc = fakeIsc('COMPLETE');
+    const archiving = archiveJob({ jobId: JOB, force: false, wait: true }, deps(slowClaim, isc.isc), deadline);
+    await vi.waitFor(() => expect(isc.calls.some((c) => c.endsWith('/download'))).toBe(true));
+    expect(objects.size).toBe(0);
+    settle();
+    expect((await archiving).outcome).toBe('ARCHIVED');
+    expect(order).toEqual(['claim .archiving', 'put report.html', 'claim manifest.json']);
+    expect(objects.has(`sp-config/acme/imports/${JOB}/results.json`)).toBe(true);
+  });
+
+  it('finds the manifest of a delivery that finished while it claimed, and writes nothing', async () => {
+    const { store, objects } = memoryStore();
+    const manifestKey = `sp-config/acme/imports/${JOB}/manifest.json`;
+    const winner = { schemaVersion: 1, jobId: JOB, status: 'COMPLETE', objects: [], summary: {}, archivedAt: 'meanwhile' };
+    let looks = 0;
+    const racing: ArchiveStore = {
+      ...store,
+      // The first look finds nothing; by the second (after the claim) the other delivery is done.
+      async get(key) {
+        if (key === manifestKey && ++looks === 2) objects.set(manifestKey, Buffer.from(JSON.stringify(winner)));
+        return store.get(key);
+      },
+    };
+    const result = await archiveJob({ jobId: JOB, force: false, wait: true }, deps(racing, fakeIsc('COMPLETE').isc), deadline);
+    expect(result).toMatchObject({ outcome: 'ALREADY_ARCHIVED', manifest: { archivedAt: 'meanwhile' } });
+    expect([...objects.keys()]).toEqual([manifestKey]);
   });
 
   it('takes over a claim left by a dead invocation', async () => {
