@@ -1,12 +1,18 @@
 export type PathKey = string | number;
-/** What to do with a value about to start at `path`. */
-export type Visit = 'capture' | 'descend' | 'skip';
+/**
+ * What to do with a value about to start at `path`: capture it, walk it ('descend'), pass over it
+ * ('skip'), or pass over it and every later entry of the same container ('skip-rest'), which is
+ * then read at full speed without asking again.
+ */
+export type Visit = 'capture' | 'descend' | 'skip' | 'skip-rest';
 
 export interface WalkerOptions {
-  /** Called when a value starts; containers not captured are walked ('descend') or passed over ('skip'). */
+  /** Called when a value starts in a walked container. */
   visit(path: readonly PathKey[]): Visit;
   /** Receives each captured value, with its strings and lists cut to CAPTURE_LIMITS. */
   onValue(path: readonly PathKey[], value: unknown): void;
+  /** Called when a walked container ends, with how many entries it held. */
+  onEnd?(path: readonly PathKey[], entries: number): void;
 }
 
 /** A captured value is at most `bytes` long as JSON, and is then cut to these sizes for keeping. */
@@ -27,7 +33,9 @@ type Lex = (typeof Lex)[keyof typeof Lex];
 
 interface Frame {
   readonly array: boolean;
-  readonly mode: Visit;
+  readonly mode: 'capture' | 'descend' | 'skip';
+  /** A walked container whose remaining entries are passed over ('skip-rest'). */
+  skipRest: boolean;
   expect: Expect;
   key: string | undefined;
   index: number;
@@ -39,6 +47,11 @@ const NEAR_BYTES = 256;
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a;
 const OPEN_OBJECT = 0x7b, CLOSE_OBJECT = 0x7d, OPEN_ARRAY = 0x5b, CLOSE_ARRAY = 0x5d;
 const LITERAL = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)$/;
+
+/** Frames the fast path may read through: not walked, or walked with the rest of it skipped. */
+function passable(frame: Frame): boolean {
+  return frame.mode !== 'descend' || frame.skipRest;
+}
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -160,6 +173,14 @@ export class JsonStreamWalker {
         continue;
       }
       const frame = this.#stack.at(-1);
+      if (frame && passable(frame)) {
+        // Inside a container passed over or captured whole: no callbacks until it closes.
+        const stop = this.#passOver(buf, i);
+        if (stop !== i) {
+          i = stop;
+          continue;
+        }
+      }
       const expect = frame ? frame.expect : this.#top;
       switch (c) {
         case OPEN_OBJECT:
@@ -175,10 +196,8 @@ export class JsonStreamWalker {
           break;
         case COMMA:
           if (!frame || expect !== Expect.CommaOrEnd) this.#fail('Unexpected ","', i);
-          if (frame.array) {
-            frame.index++;
-            frame.expect = Expect.Value;
-          } else frame.expect = Expect.Key;
+          frame.index++;
+          frame.expect = frame.array ? Expect.Value : Expect.Key;
           break;
         case COLON:
           if (!frame || expect !== Expect.Colon) this.#fail('Unexpected ":"', i);
@@ -215,6 +234,83 @@ export class JsonStreamWalker {
     }
   }
 
+  /**
+   * The hot path for most of a document's bytes: the inside of containers nobody walks (entries
+   * past the samples) or that are captured whole. It checks the grammar with the state in locals
+   * and returns where the general loop must take over: at the bracket closing the outermost such
+   * container, at a literal, or at the end of the chunk (state saved, a string possibly open).
+   */
+  #passOver(buf: Buffer, from: number): number {
+    const stack = this.#stack;
+    let base = stack.length - 1;
+    while (base > 0 && passable(stack[base - 1]!)) base--;
+    let frame = stack[stack.length - 1]!;
+    const n = buf.length;
+    let i = from;
+    while (i < n) {
+      const c = buf[i]!;
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+        i++;
+        continue;
+      }
+      const expect = frame.expect;
+      if (c === QUOTE) {
+        let key = false;
+        if (!frame.array && (expect === Expect.Key || expect === Expect.KeyOrEnd)) key = true;
+        else if (expect !== Expect.Value && expect !== Expect.ValueOrEnd) this.#fail('Unexpected string', i);
+        // Find the closing quote, stepping over escapes.
+        let j = i + 1;
+        for (;;) {
+          while (j < n && buf[j] !== QUOTE && buf[j] !== BACKSLASH) j++;
+          if (j >= n) break;
+          if (buf[j] === QUOTE) break;
+          j += 2;
+        }
+        if (j >= n) {
+          // The string goes on in the next chunk: hand it to the general lexer's state.
+          this.#lex = Lex.String;
+          this.#stringIsKey = key;
+          this.#escape = j === n + 1;
+          return n;
+        }
+        frame.expect = key ? Expect.Colon : Expect.CommaOrEnd;
+        i = j + 1;
+        continue;
+      }
+      switch (c) {
+        case OPEN_OBJECT:
+        case OPEN_ARRAY:
+          if (expect !== Expect.Value && expect !== Expect.ValueOrEnd) this.#fail('Unexpected container', i);
+          frame = { array: c === OPEN_ARRAY, mode: frame.mode === 'capture' ? 'capture' : 'skip', skipRest: false, expect: c === OPEN_ARRAY ? Expect.ValueOrEnd : Expect.KeyOrEnd, key: undefined, index: 0 };
+          stack.push(frame);
+          break;
+        case CLOSE_OBJECT:
+        case CLOSE_ARRAY:
+          if (stack.length - 1 === base) return i;
+          if (frame.array !== (c === CLOSE_ARRAY)) this.#fail('Unbalanced bracket', i);
+          if (expect !== Expect.CommaOrEnd && expect !== (frame.array ? Expect.ValueOrEnd : Expect.KeyOrEnd)) this.#fail('Unexpected end of container', i);
+          stack.pop();
+          frame = stack[stack.length - 1]!;
+          frame.expect = Expect.CommaOrEnd;
+          break;
+        case COMMA:
+          if (expect !== Expect.CommaOrEnd) this.#fail('Unexpected ","', i);
+          frame.index++;
+          frame.expect = frame.array ? Expect.Value : Expect.Key;
+          break;
+        case COLON:
+          if (expect !== Expect.Colon) this.#fail('Unexpected ":"', i);
+          frame.expect = Expect.Value;
+          break;
+        default:
+          // Literals are rare in import results; the general loop reads and checks them.
+          return i;
+      }
+      i++;
+    }
+    return n;
+  }
+
   #startToken(at: number): void {
     this.#token = [];
     this.#tokenStart = at;
@@ -232,12 +328,18 @@ export class JsonStreamWalker {
   }
 
   /** A value starts at `at` in the current chunk: decide whether to capture it. */
-  #beginValue(at: number): Visit {
+  #beginValue(at: number): Frame['mode'] {
     const parent = this.#stack.at(-1);
     if (parent && parent.mode !== 'descend') return parent.mode;
+    if (parent?.skipRest) return 'skip';
     const key = parent ? (parent.array ? parent.index : parent.key!) : undefined;
     const path = key === undefined ? [] : [...this.#path, key];
-    const mode = this.#options.visit(path);
+    const visit = this.#options.visit(path);
+    if (visit === 'skip-rest') {
+      if (parent) parent.skipRest = true;
+      return 'skip';
+    }
+    const mode = visit;
     if (mode === 'capture') this.#capture = { depth: this.#stack.length, path, chunks: [], size: 0, start: at, oversized: false };
     return mode;
   }
@@ -246,12 +348,16 @@ export class JsonStreamWalker {
     const parent = this.#stack.at(-1);
     const mode = this.#beginValue(at);
     if (mode === 'descend' && parent) this.#path.push(parent.array ? parent.index : parent.key!);
-    this.#stack.push({ array, mode, expect: array ? Expect.ValueOrEnd : Expect.KeyOrEnd, key: undefined, index: 0 });
+    this.#stack.push({ array, mode, skipRest: false, expect: array ? Expect.ValueOrEnd : Expect.KeyOrEnd, key: undefined, index: 0 });
   }
 
   #close(buf: Buffer, end: number): void {
     const frame = this.#stack.pop()!;
-    if (frame.mode === 'descend' && this.#stack.length > 0) this.#path.pop();
+    if (frame.mode === 'descend') {
+      const empty = frame.expect === (frame.array ? Expect.ValueOrEnd : Expect.KeyOrEnd);
+      this.#options.onEnd?.([...this.#path], empty ? 0 : frame.index + 1);
+      if (this.#stack.length > 0) this.#path.pop();
+    }
     this.#valueDone(buf, end);
   }
 

@@ -57,6 +57,7 @@ export class ResultsScanner {
   readonly #walker = new JsonStreamWalker({
     visit: (path) => this.#visit(path),
     onValue: (path, value) => this.#value(path, value),
+    onEnd: (path, entries) => this.#end(path, entries),
   });
 
   write(chunk: Uint8Array): void {
@@ -85,12 +86,17 @@ export class ResultsScanner {
     }
     if (rest.length === 2) return CATEGORY_SET.has(rest[1]!) ? 'descend' : 'skip';
     if (rest.length === 3) {
-      const category = rest[1] as Category;
-      this.#counts(type)[category]++;
-      const list = this.#samples[category] as unknown[];
-      return list.length < SAMPLE_LIMIT ? 'capture' : 'skip';
+      // Counted when the list ends (#end); once the samples are full the rest is only read past.
+      const list = this.#samples[rest[1] as Category] as unknown[];
+      return list.length < SAMPLE_LIMIT ? 'capture' : 'skip-rest';
     }
     return 'skip';
+  }
+
+  #end(path: readonly PathKey[], entries: number): void {
+    if (path[0] !== 'results') return;
+    const rest = typePath(path);
+    if (rest.length === 2 && CATEGORY_SET.has(rest[1]!)) this.#counts(String(rest[0]))[rest[1] as Category] += entries;
   }
 
   #value(path: readonly PathKey[], value: unknown): void {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidJsonError, JsonStreamWalker, OVERSIZED, type PathKey, type Visit } from '../lambda/json-stream-walker.ts';
 
-function walk(doc: string | Buffer, visit: (path: readonly PathKey[]) => Visit, split?: number) {
+function walk(doc: string | Buffer, visit: (path: readonly PathKey[]) => Visit, split?: number, ends?: [PathKey[], number][]) {
   const values: [PathKey[], unknown][] = [];
-  const walker = new JsonStreamWalker({ visit, onValue: (path, value) => values.push([[...path], value]) });
+  const walker = new JsonStreamWalker({ visit, onValue: (path, value) => values.push([[...path], value]), onEnd: (path, entries) => ends?.push([[...path], entries]) });
   const bytes = Buffer.isBuffer(doc) ? doc : Buffer.from(doc);
   if (split === undefined) walker.write(bytes);
   else {
@@ -50,6 +50,30 @@ describe('JsonStreamWalker', () => {
     const huge = JSON.stringify({ list: [{ text: 'x'.repeat(70_000) }, { text: 'small' }] });
     const values = walk(huge, (path) => (path.length === 2 ? 'capture' : 'descend'), 1000);
     expect(values).toEqual([[['list', 0], OVERSIZED], [['list', 1], { text: 'small' }]]);
+  });
+
+  it('counts the entries of walked containers, also those whose rest is skipped, however the bytes are split', () => {
+    const doc = '{"list":[{"t":"a\\"}"},{"t":"b","n":[1,{"x":"]"}]},"c",3,[],{"t":"d\\u00e9\\\\"}],"empty":[],"obj":{"k":1,"l":{}}}';
+    const bytes = Buffer.from(doc);
+    for (let split = 0; split <= bytes.length; split++) {
+      const ends: [PathKey[], number][] = [];
+      const values = walk(bytes, (path) => (path.length < 2 && path[0] !== 'obj' ? 'descend' : path[1] === 0 ? 'capture' : 'skip-rest'), split, ends);
+      expect(values).toEqual([[['list', 0], { t: 'a"}' }]]);
+      expect(ends).toEqual([[['list'], 6], [['empty'], 0], [[], 3]]);
+    }
+  });
+
+  it.each([
+    ['{"a":{"b" 1}}'], ['{"a":[1,]}'], ['{"a":[1 2]}'], ['{"a":{"b":tru}}'], ['{"a":{"b":1,}}'], ['{"a":[}]}'],
+    ['{"a":{"b":"open}}'], ['{"a":[{"x":1}}]}'], ['{"a":{"k":"v" "l":1}}'], ['{"a":["\\"]}'], ['{"a":[{,}]}'],
+    ['{"a":[{"k":1}:]}'], ['{"a":[["x"]'], ['{"a":{"k":[1}]}'],
+  ])('refuses %j inside values it passes over, however the bytes are split', (doc) => {
+    const bytes = Buffer.from(doc);
+    for (let split = 0; split <= bytes.length; split++) {
+      expect(() => walk(bytes, (path) => (path.length === 0 ? 'descend' : 'skip'), split)).toThrow(InvalidJsonError);
+      expect(() => walk(bytes, (path) => (path.length < 2 ? 'descend' : 'skip-rest'), split)).toThrow(InvalidJsonError);
+      expect(() => walk(bytes, () => 'capture', split)).toThrow(InvalidJsonError);
+    }
   });
 
   it.each([
