@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { putObjectCommand, sha256Hex } from './put-object.ts';
 import { uploadStream } from './multipart-upload.ts';
 import { StorageError } from './errors.ts';
 
@@ -81,7 +82,7 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
       }
       let stored: { versionId: string | undefined };
       try {
-        stored = await uploadStream(s3, { Bucket: bucket, Key: key, ContentType: contentType }, metered(), { partBytes: UPLOAD_PART_BYTES, concurrency: UPLOAD_QUEUE, before });
+        stored = await uploadStream(s3, { Bucket: bucket, Key: key, ContentType: contentType }, metered(), { partBytes: UPLOAD_PART_BYTES, concurrency: UPLOAD_QUEUE, before, sha256: () => sha256 });
       } catch (error) {
         source.destroy();
         // S3's own failures become StorageErrors; the source's (a cut download, invalid JSON) pass as they are.
@@ -90,9 +91,10 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
       return { key, bytes, sha256, versionId: stored.versionId };
     },
     async put(key, body, contentType) {
+      const sha256 = sha256Hex(body);
       try {
-        const out = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
-        return { key, bytes: body.length, sha256: createHash('sha256').update(body).digest('hex'), versionId: out.VersionId };
+        const out = await s3.send(putObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }, sha256));
+        return { key, bytes: body.length, sha256, versionId: out.VersionId };
       } catch (error) {
         throw error instanceof StorageError ? error : failed('put', key, error);
       }
@@ -100,10 +102,10 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
     async putConditional(key, body, contentType, condition) {
       try {
         await s3.send(
-          new PutObjectCommand({
+          putObjectCommand({
             Bucket: bucket, Key: key, Body: body, ContentType: contentType,
             ...('ifNoneMatch' in condition ? { IfNoneMatch: condition.ifNoneMatch } : { IfMatch: condition.ifMatch }),
-          }),
+          }, sha256Hex(body)),
         );
         return true;
       } catch (error) {

@@ -7,6 +7,7 @@ import {
   type CompletedPart,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { putObjectCommand } from './put-object.ts';
 
 export interface UploadTarget {
   readonly Bucket: string;
@@ -21,6 +22,8 @@ export interface UploadOptions {
   readonly concurrency: number;
   /** Settles before the first write to S3; a rejection stops the upload before anything is stored. */
   readonly before?: Promise<unknown> | undefined;
+  /** The whole body's SHA-256 (hex) once the source has ended; sent with a single PutObject. */
+  readonly sha256?: () => string;
 }
 
 /** Part buffers kept for the next upload in this container: allocating 5 MiB per upload costs collections. */
@@ -104,7 +107,9 @@ export async function uploadStream(s3: S3Client, target: UploadTarget, source: A
     }
     if (!part) {
       await options.before;
-      const out = await s3.send(new PutObjectCommand({ ...target, Body: head.length === 1 ? head[0] : Buffer.concat(head, headBytes) }));
+      const body = head.length === 1 ? head[0]! : Buffer.concat(head, headBytes);
+      const input = { ...target, Body: body };
+      const out = await s3.send(options.sha256 ? putObjectCommand(input, options.sha256()) : new PutObjectCommand(input));
       return { versionId: out.VersionId };
     }
     if (filled > 0) await sendPart(part, filled);
