@@ -55,36 +55,36 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
   const keys = archiveKeys(config.prefix, credentials.tenant, jobId);
   const done = (outcome: Archived['outcome'], manifest: Manifest): Archived => ({ outcome, manifest, manifestKey: keys.manifest, bucket: store.bucket });
 
-  const existing = await store.get(keys.manifest);
-  if (existing && !request.force) {
-    log.info('Already archived; ISC not called', { jobId, manifestKey: keys.manifest });
-    return done('ALREADY_ARCHIVED', parseManifest(existing.body, keys.manifest));
-  }
-
-  const paths = iscPaths(config.apiVersion);
-  const status = async () => parseImportStatus(await isc.getJson(paths.importStatus(jobId), { phase: 'status', jobId, deadline }), jobId);
-  const claim = () => {
-    const claimed = claimJob(store, keys, deps.owner ?? 'archiver', () => now(deps), request.force);
-    claimed.catch(() => {});
-    return claimed;
-  };
-  // A delivery that will wait claims the job while it reads the status: one round trip less.
-  const claiming = request.wait ? claim() : undefined;
+  // The claim goes out with the first look for a manifest; it looks again once it holds (claimJob),
+  // as a delivery may finish in between. Nothing is written before it is ours (see `ours`).
+  const claimed = claimJob(store, keys, deps.owner ?? 'archiver', () => now(deps), request.force);
+  claimed.catch(() => {});
+  const giveUp = async () => release(await claimed.catch(() => undefined));
   let job: ImportStatus;
+  let existing: StoredManifest | undefined;
   try {
+    existing = await store.get(keys.manifest);
+    if (existing && !request.force) {
+      log.info('Already archived; ISC not called', { jobId, manifestKey: keys.manifest });
+      await giveUp();
+      return done('ALREADY_ARCHIVED', parseManifest(existing.body, keys.manifest));
+    }
+    const paths = iscPaths(config.apiVersion);
+    const status = async () => parseImportStatus(await isc.getJson(paths.importStatus(jobId), { phase: 'status', jobId, deadline }), jobId);
     job = await status();
     log.info('Import status read', { jobId, status: job.status });
     if (isRunning(job.status)) {
-      if (!request.wait) return { outcome: 'RUNNING', job };
+      if (!request.wait) {
+        await giveUp();
+        return { outcome: 'RUNNING', job };
+      }
       job = await waitForJob(job, status, deadline, log);
     }
   } catch (error) {
-    await release(await claiming?.catch(() => undefined));
+    await giveUp();
     throw error;
   }
 
-  // The documents download while the claim settles; nothing is written until it is ours.
-  const claimed = claiming ?? claim();
   const ours = claimed.then((c) => {
     if (c.kind !== 'ours') throw new ClaimLostError(jobId);
   });

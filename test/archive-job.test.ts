@@ -187,6 +187,18 @@ describe('archiveJob', () => {
     expect(isc.calls.some((c) => c.includes('export'))).toBe(false);
   });
 
+  it('answers a duplicate from the manifest without calling ISC, and leaves no claim behind', async () => {
+    const { store, objects } = memoryStore();
+    const isc = fakeIsc('COMPLETE');
+    await archiveJob({ jobId: JOB, force: false, wait: true }, deps(store, isc.isc), deadline);
+    const before = new Map(objects);
+    const calls = isc.calls.length;
+    const again = await archiveJob({ jobId: JOB, force: false, wait: true }, deps(store, isc.isc), deadline);
+    expect(again.outcome).toBe('ALREADY_ARCHIVED');
+    expect(isc.calls.length).toBe(calls);
+    expect(objects).toEqual(before);
+  });
+
   it('reports a running job without waiting when asked not to wait (API)', async () => {
     const { store, objects } = memoryStore();
     const result = await archiveJob({ jobId: JOB, force: false, wait: false }, deps(store, fakeIsc('IN_PROGRESS').isc), deadline);
