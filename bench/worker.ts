@@ -5,11 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import got from 'got';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 
 interface Task {
-  readonly mode: 'handler' | 'floor' | 'peer';
+  readonly mode: 'handler' | 'floor' | 'contract' | 'peer';
   readonly jobs: readonly { jobId: string; exportJobId?: string }[];
   /** Jobs archived first and not timed, so the container is warm. */
   readonly warmup?: number;
@@ -45,6 +45,7 @@ async function archiver(t: Task): Promise<(job: { jobId: string; exportJobId?: s
     };
   }
   if (t.mode === 'floor') return floor(t);
+  if (t.mode === 'contract') return contractFloor(t);
   return peer(t);
 }
 
@@ -64,6 +65,30 @@ async function floor(t: Task) {
     await stream(`import/${job.jobId}/download`, `floor/${job.jobId}/results.json`);
     if (job.exportJobId) await stream(`export/${job.exportJobId}/download`, `floor/${job.jobId}/exports/${job.exportJobId}.json`);
     await s3.send(new PutObjectCommand({ Bucket: t.bucket, Key: `floor/${job.jobId}/manifest.json`, Body: JSON.stringify({ jobId: job.jobId, status: status.status }), ContentType: 'application/json' }));
+  };
+}
+
+/**
+ * The least the contract asks beyond the floor, written as plainly: look for a manifest first
+ * (idempotency without calling ISC), then the floor's requests plus a report, and the manifest
+ * written only if absent (If-None-Match). No claim, no scan, no summary: a reference, not a product.
+ */
+async function contractFloor(t: Task) {
+  const s3 = new S3Client({ forcePathStyle: true });
+  const token = await got.post(`${t.credentials.baseUrl}/oauth/token`, {
+    form: { grant_type: 'client_credentials', client_id: t.credentials.clientId, client_secret: t.credentials.clientSecret },
+  }).json<{ access_token: string }>();
+  const http = got.extend({ prefixUrl: `${t.credentials.baseUrl}/beta/sp-config`, headers: { authorization: `Bearer ${token.access_token}` } });
+  const stream = (path: string, key: string) => new Upload({ client: s3, params: { Bucket: t.bucket, Key: key, Body: http.stream(path), ContentType: 'application/json' } }).done();
+  return async (job: { jobId: string; exportJobId?: string }) => {
+    const manifestKey = `contract/${job.jobId}/manifest.json`;
+    const existing = await s3.send(new GetObjectCommand({ Bucket: t.bucket, Key: manifestKey })).catch((e: { name?: string }) => (e.name === 'NoSuchKey' ? undefined : Promise.reject(e)));
+    if (existing) return;
+    const status = await http(`import/${job.jobId}`).json<{ status: string }>();
+    await stream(`import/${job.jobId}/download`, `contract/${job.jobId}/results.json`);
+    if (job.exportJobId) await stream(`export/${job.exportJobId}/download`, `contract/${job.jobId}/exports/${job.exportJobId}.json`);
+    await s3.send(new PutObjectCommand({ Bucket: t.bucket, Key: `contract/${job.jobId}/report.html`, Body: `<p>${job.jobId}: ${status.status}</p>`, ContentType: 'text/html; charset=utf-8' }));
+    await s3.send(new PutObjectCommand({ Bucket: t.bucket, Key: manifestKey, Body: JSON.stringify({ jobId: job.jobId, status: status.status }), ContentType: 'application/json', IfNoneMatch: '*' }));
   };
 }
 
