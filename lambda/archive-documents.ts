@@ -6,11 +6,13 @@ import type { Manifest } from './manifest.ts';
 import { iscPaths } from './isc-paths.ts';
 import { isJobId } from './job-id.ts';
 import { InvalidJsonError } from './json-stream-walker.ts';
-import { ResultsScanner, type ResultsDigest } from './results-scanner.ts';
+import type { ResultsDigest } from './results-scanner.ts';
+import { ResultsScan } from './results-scan.ts';
+import { UPLOAD_PART_BYTES } from './archive-store.ts';
 
 const JSON_TYPE = 'application/json';
 
-// Downloads ISC's documents straight into S3: results (scanned on the way) and the pre-import backup.
+// Downloads ISC's documents straight into S3: the results (scanned for the summary) and the backup.
 
 /** What is known of the results once they are read whole and valid, before S3 confirms the write. */
 export interface ResultsRead {
@@ -21,30 +23,43 @@ export interface ResultsRead {
 }
 
 /**
- * Streams the import results into S3, scanning them for the summary as they pass. `read` hears of
- * a complete, valid document before its upload finishes, so the report can be written alongside.
+ * Streams the import results into S3 and scans them for the summary (see ResultsScan for when).
+ * `read` hears of a complete, valid document, possibly before its upload finishes, so the report
+ * can be written alongside. With `overwrites` (an archive is already there, on force) the results
+ * are known good before anything is written over it.
  */
-export async function downloadResults(deps: ArchiveDeps, keys: ArchiveKeys, jobId: string, deadline: Deadline, control: { before?: Promise<unknown>; read?: (results: ResultsRead) => void } = {}) {
+export async function downloadResults(
+  deps: ArchiveDeps, keys: ArchiveKeys, jobId: string, deadline: Deadline,
+  control: { before?: Promise<unknown>; overwrites?: boolean; read?: (results: ResultsRead) => void } = {},
+) {
   const path = iscPaths(deps.config.apiVersion).importResults(jobId);
   return deps.isc.download(path, { phase: 'download', jobId, deadline }, async (body, info) => {
-    const scanner = new ResultsScanner();
-    let digest: ResultsDigest | undefined;
+    const scan = new ResultsScan(control.overwrites ? 0 : UPLOAD_PART_BYTES);
+    let digest: Promise<ResultsDigest> | undefined;
     const stored = await deps.store.upload(keys.results, body, JSON_TYPE, {
       before: control.before,
       observe: {
-        chunk: (chunk) => scanner.write(chunk),
+        chunk: (chunk) => scan.write(chunk),
         end: (read) => {
-          // A short or invalid body stops here, before anything is written.
+          // A short body stops here, before anything is written; so does invalid JSON that was
+          // scanned as it streamed.
           checkLength(read.bytes, info.contentLength, jobId, 'download');
-          digest = scanner.finish();
-          control.read?.({ key: keys.results, ...read, digest });
+          digest = Promise.resolve(scan.end()).then((scanned) => {
+            control.read?.({ key: keys.results, ...read, digest: scanned });
+            return scanned;
+          });
+          digest.catch(() => {});
         },
       },
+      valid: async () => {
+        await digest;
+      },
     }).catch((error: unknown) => {
+      scan.stop();
       throw error instanceof InvalidJsonError ? invalidBody(jobId, error) : error;
     });
     deps.log.info('Results archived', { jobId, key: stored.key, bytes: stored.bytes, sha256: stored.sha256 });
-    return { stored, digest: digest! };
+    return { stored, digest: (await digest)! };
   });
 }
 

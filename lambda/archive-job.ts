@@ -166,6 +166,7 @@ async function writeArchive(request: ArchiveRequest, deps: ArchiveDeps, deadline
   if (job.status !== 'CANCELLED') {
     const scanned = await downloadResults(deps, keys, jobId, deadline, {
       before: ours,
+      overwrites: existing !== undefined,
       read: ({ digest, ...read }) => {
         const backup = backupSkipped(config.archiveBackup, digest.exportJobId);
         if (early || !backup) return;

@@ -23,6 +23,11 @@ export interface UploadControl {
   readonly observe?: { chunk?(c: Buffer): void; end?(read: { bytes: number; sha256: string }): void };
   /** Nothing is written to S3 before this settles, while the source is read meanwhile. */
   readonly before?: Promise<unknown>;
+  /**
+   * Awaited once the object is stored, for a body whose check may finish after the write; if it
+   * rejects, the object is removed again and the upload fails with its error.
+   */
+  readonly valid?: () => Promise<void>;
 }
 
 export type ConditionalWrite = { readonly ifNoneMatch: '*' } | { readonly ifMatch: string };
@@ -88,6 +93,10 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
         // S3's own failures become StorageErrors; the source's (a cut download, invalid JSON) pass as they are.
         throw (error as { $metadata?: unknown }).$metadata !== undefined ? failed('upload', key, error) : error;
       }
+      await control.valid?.().catch(async (error: unknown) => {
+        await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => {});
+        throw error;
+      });
       return { key, bytes, sha256, versionId: stored.versionId };
     },
     async put(key, body, contentType) {

@@ -26,8 +26,12 @@ function memoryStore(loseWith?: () => void) {
       const body = Buffer.concat(chunks);
       control?.observe?.end?.({ bytes: body.length, sha256: 'x' });
       await control?.before;
-      objects.set(key, Buffer.concat(chunks));
-      return { key, bytes: objects.get(key)!.length, sha256: 'x' };
+      objects.set(key, body);
+      await control?.valid?.().catch((error: unknown) => {
+        objects.delete(key);
+        throw error;
+      });
+      return { key, bytes: body.length, sha256: 'x' };
     },
     async put(key, body) {
       objects.set(key, body);
@@ -185,6 +189,22 @@ describe('archiveJob', () => {
     expect(result).toMatchObject({ outcome: 'ARCHIVED', manifest: { backup: { state: 'UNAVAILABLE', reason: 'The results name an exportJobId that is not a job id.' } } });
     expect([...objects.keys()].every((key) => key.startsWith(`sp-config/acme/imports/${JOB}/`))).toBe(true);
     expect(isc.calls.some((c) => c.includes('export'))).toBe(false);
+  });
+
+  it('on force, checks new results before writing over the archive, and keeps the archive if they are not JSON', async () => {
+    const { store, objects } = memoryStore();
+    await archiveJob({ jobId: JOB, force: false, wait: true }, deps(store, fakeIsc('COMPLETE').isc), deadline);
+    const archived = new Map(objects);
+    const broken = fakeIsc('COMPLETE', '<html>Gateway error</html>');
+    await expect(archiveJob({ jobId: JOB, force: true, wait: true }, deps(store, broken.isc), deadline)).rejects.toMatchObject({ name: 'IscInvalidBody' });
+    expect(objects).toEqual(archived);
+  });
+
+  it('removes results it stored before finding they are not JSON', async () => {
+    const { store, objects } = memoryStore();
+    const broken = fakeIsc('COMPLETE', '{"results": {"SOURCE": {"infos": [');
+    await expect(archiveJob({ jobId: JOB, force: false, wait: true }, deps(store, broken.isc), deadline)).rejects.toMatchObject({ name: 'IscInvalidBody' });
+    expect(objects.size).toBe(0);
   });
 
   it('answers a duplicate from the manifest without calling ISC, and leaves no claim behind', async () => {
