@@ -49,22 +49,35 @@ async function archiver(t: Task): Promise<(job: { jobId: string; exportJobId?: s
   return peer(t);
 }
 
-/**
- * The simplest correct relay a competent engineer would write with the same clients: token once,
- * then per job the status, the results streamed into S3, the backup likewise, and a manifest.
- */
-async function floor(t: Task) {
+/** What both plain scripts share: one token, got on the sp-config paths, lib-storage uploads. */
+async function plainClients(t: Task) {
   const s3 = new S3Client({ forcePathStyle: true });
   const token = await got.post(`${t.credentials.baseUrl}/oauth/token`, {
     form: { grant_type: 'client_credentials', client_id: t.credentials.clientId, client_secret: t.credentials.clientSecret },
   }).json<{ access_token: string }>();
   const http = got.extend({ prefixUrl: `${t.credentials.baseUrl}/beta/sp-config`, headers: { authorization: `Bearer ${token.access_token}` } });
   const stream = (path: string, key: string) => new Upload({ client: s3, params: { Bucket: t.bucket, Key: key, Body: http.stream(path), ContentType: 'application/json' } }).done();
-  return async (job: { jobId: string; exportJobId?: string }) => {
+  const put = (key: string, body: string, contentType: string, ifNoneMatch?: '*') =>
+    s3.send(new PutObjectCommand({ Bucket: t.bucket, Key: key, Body: body, ContentType: contentType, ...(ifNoneMatch ? { IfNoneMatch: ifNoneMatch } : {}) }));
+  /** The status, then the results and the backup (if any) streamed under `folder`. */
+  const relay = async (job: { jobId: string; exportJobId?: string }, folder: string) => {
     const status = await http(`import/${job.jobId}`).json<{ status: string }>();
-    await stream(`import/${job.jobId}/download`, `floor/${job.jobId}/results.json`);
-    if (job.exportJobId) await stream(`export/${job.exportJobId}/download`, `floor/${job.jobId}/exports/${job.exportJobId}.json`);
-    await s3.send(new PutObjectCommand({ Bucket: t.bucket, Key: `floor/${job.jobId}/manifest.json`, Body: JSON.stringify({ jobId: job.jobId, status: status.status }), ContentType: 'application/json' }));
+    await stream(`import/${job.jobId}/download`, `${folder}/results.json`);
+    if (job.exportJobId) await stream(`export/${job.exportJobId}/download`, `${folder}/exports/${job.exportJobId}.json`);
+    return status.status;
+  };
+  return { s3, put, relay };
+}
+
+/**
+ * The simplest correct relay a competent engineer would write with the same clients: token once,
+ * then per job the status, the results streamed into S3, the backup likewise, and a manifest.
+ */
+async function floor(t: Task) {
+  const { put, relay } = await plainClients(t);
+  return async (job: { jobId: string; exportJobId?: string }) => {
+    const status = await relay(job, `floor/${job.jobId}`);
+    await put(`floor/${job.jobId}/manifest.json`, JSON.stringify({ jobId: job.jobId, status }), 'application/json');
   };
 }
 
@@ -74,21 +87,14 @@ async function floor(t: Task) {
  * written only if absent (If-None-Match). No claim, no scan, no summary: a reference, not a product.
  */
 async function contractFloor(t: Task) {
-  const s3 = new S3Client({ forcePathStyle: true });
-  const token = await got.post(`${t.credentials.baseUrl}/oauth/token`, {
-    form: { grant_type: 'client_credentials', client_id: t.credentials.clientId, client_secret: t.credentials.clientSecret },
-  }).json<{ access_token: string }>();
-  const http = got.extend({ prefixUrl: `${t.credentials.baseUrl}/beta/sp-config`, headers: { authorization: `Bearer ${token.access_token}` } });
-  const stream = (path: string, key: string) => new Upload({ client: s3, params: { Bucket: t.bucket, Key: key, Body: http.stream(path), ContentType: 'application/json' } }).done();
+  const { s3, put, relay } = await plainClients(t);
   return async (job: { jobId: string; exportJobId?: string }) => {
-    const manifestKey = `contract/${job.jobId}/manifest.json`;
-    const existing = await s3.send(new GetObjectCommand({ Bucket: t.bucket, Key: manifestKey })).catch((e: { name?: string }) => (e.name === 'NoSuchKey' ? undefined : Promise.reject(e)));
+    const folder = `contract/${job.jobId}`;
+    const existing = await s3.send(new GetObjectCommand({ Bucket: t.bucket, Key: `${folder}/manifest.json` })).catch((e: { name?: string }) => (e.name === 'NoSuchKey' ? undefined : Promise.reject(e)));
     if (existing) return;
-    const status = await http(`import/${job.jobId}`).json<{ status: string }>();
-    await stream(`import/${job.jobId}/download`, `contract/${job.jobId}/results.json`);
-    if (job.exportJobId) await stream(`export/${job.exportJobId}/download`, `contract/${job.jobId}/exports/${job.exportJobId}.json`);
-    await s3.send(new PutObjectCommand({ Bucket: t.bucket, Key: `contract/${job.jobId}/report.html`, Body: `<p>${job.jobId}: ${status.status}</p>`, ContentType: 'text/html; charset=utf-8' }));
-    await s3.send(new PutObjectCommand({ Bucket: t.bucket, Key: manifestKey, Body: JSON.stringify({ jobId: job.jobId, status: status.status }), ContentType: 'application/json', IfNoneMatch: '*' }));
+    const status = await relay(job, folder);
+    await put(`${folder}/report.html`, `<p>${job.jobId}: ${status}</p>`, 'text/html; charset=utf-8');
+    await put(`${folder}/manifest.json`, JSON.stringify({ jobId: job.jobId, status }), 'application/json', '*');
   };
 }
 
