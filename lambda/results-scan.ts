@@ -1,7 +1,5 @@
 import { ResultsScanner, type ResultsDigest } from './results-scanner.ts';
-
-/** Work this long, then let the event loop run (replies to requests in flight), then go on. */
-const SLICE_MS = 1;
+import { eventLoopTurns } from './event-loop-turns.ts';
 
 /**
  * Scans import results beside their upload. A body that S3 takes in one PUT (under `heldUpTo`
@@ -53,12 +51,9 @@ export class ResultsScan {
   async #scanHeld(held: Buffer[]): Promise<ResultsDigest> {
     // Let the upload send its request first: the scan is meant to run while S3 works on it.
     await new Promise(setImmediate);
-    let turn = performance.now();
+    const pause = eventLoopTurns();
     for (const chunk of held) {
-      if (performance.now() - turn > SLICE_MS) {
-        await new Promise(setImmediate);
-        turn = performance.now();
-      }
+      await pause();
       if (this.#stopped) throw new Error('The scan stopped: the upload failed.');
       this.#scanner.write(chunk);
     }
