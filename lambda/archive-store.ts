@@ -4,6 +4,7 @@ import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/c
 import { putObjectCommand, sha256Hex } from './put-object.ts';
 import { uploadStream } from './multipart-upload.ts';
 import { StorageError } from './errors.ts';
+import { eventLoopTurns } from './event-loop-turns.ts';
 
 export interface StoredObject {
   readonly key: string;
@@ -47,11 +48,14 @@ export interface ArchiveStore {
 export const UPLOAD_PART_BYTES = 5 * 1024 * 1024;
 export const UPLOAD_QUEUE = 2;
 
-const YIELD_AFTER_MS = 1;
+/** The HTTP status of an S3 failure, when S3 answered at all. */
+function httpStatusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+}
 
 export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
   const failed = (action: string, key: string, error: unknown): StorageError => {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const status = httpStatusOf(error);
     const name = (error as { name?: string }).name ?? 'Error';
     return new StorageError(`S3 ${action} of s3://${bucket}/${key} failed (${name}${status ? ` ${status}` : ''}).`, {
       retryable: status === undefined || status >= 500 || status === 429 || name === 'SlowDown',
@@ -60,8 +64,17 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
     });
   };
 
+  const remove = async (key: string) => {
+    try {
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (error) {
+      throw failed('delete', key, error);
+    }
+  };
+
   return {
     bucket,
+    remove,
     async upload(key, source, contentType, control = {}) {
       const { observe, before } = control;
       const hash = createHash('sha256');
@@ -69,18 +82,13 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
       let sha256 = '';
       // Hash, count and scan each chunk on its way to S3; an observer's exception stops the upload.
       async function* metered(): AsyncGenerator<Buffer> {
-        let turn = performance.now();
+        const pause = eventLoopTurns();
         for await (const chunk of source as AsyncIterable<Buffer>) {
           hash.update(chunk);
           bytes += chunk.length;
           observe?.chunk?.(chunk);
           yield chunk;
-          // A fast source never leaves the microtask queue: let the event loop run now and then so
-          // replies to requests in flight (the claim, the other uploads) are handled meanwhile.
-          if (performance.now() - turn > YIELD_AFTER_MS) {
-            await new Promise(setImmediate);
-            turn = performance.now();
-          }
+          await pause();
         }
         sha256 = hash.digest('hex');
         observe?.end?.({ bytes, sha256 });
@@ -94,7 +102,7 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
         throw (error as { $metadata?: unknown }).$metadata !== undefined ? failed('upload', key, error) : error;
       }
       await control.valid?.().catch(async (error: unknown) => {
-        await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => {});
+        await remove(key).catch(() => {});
         throw error;
       });
       return { key, bytes, sha256, versionId: stored.versionId };
@@ -105,7 +113,7 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
         const out = await s3.send(putObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }, sha256));
         return { key, bytes: body.length, sha256, versionId: out.VersionId };
       } catch (error) {
-        throw error instanceof StorageError ? error : failed('put', key, error);
+        throw failed('put', key, error);
       }
     },
     async putConditional(key, body, contentType, condition) {
@@ -118,7 +126,7 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
         );
         return true;
       } catch (error) {
-        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        const status = httpStatusOf(error);
         // 412: the condition failed; 409: a concurrent conditional write is in flight (S3 says retry).
         if (status === 412 || status === 409) return false;
         throw failed('conditional put', key, error);
@@ -130,17 +138,8 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
         const bytes = await out.Body!.transformToByteArray();
         return { body: Buffer.from(bytes), etag: out.ETag };
       } catch (error) {
-        const name = (error as { name?: string }).name;
-        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        if (name === 'NoSuchKey' || status === 404) return undefined;
+        if ((error as { name?: string }).name === 'NoSuchKey' || httpStatusOf(error) === 404) return undefined;
         throw failed('read', key, error);
-      }
-    },
-    async remove(key) {
-      try {
-        await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-      } catch (error) {
-        throw failed('delete', key, error);
       }
     },
   };
