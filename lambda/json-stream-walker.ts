@@ -41,9 +41,6 @@ interface Frame {
   index: number;
 }
 
-// Most strings (keys, ids, messages) end within this many bytes: a plain loop finds their quote
-// sooner than a native search gets going; longer ones fall back to memchr.
-const NEAR_BYTES = 256;
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a;
 const OPEN_OBJECT = 0x7b, CLOSE_OBJECT = 0x7d, OPEN_ARRAY = 0x5b, CLOSE_ARRAY = 0x5d;
 const LITERAL = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)$/;
@@ -51,6 +48,32 @@ const LITERAL = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?
 /** Frames the fast path may read through: not walked, or walked with the rest of it skipped. */
 function passable(frame: Frame): boolean {
   return frame.mode !== 'descend' || frame.skipRest;
+}
+
+/** Bytes looked at one by one before a string counts as long and memchr takes over. */
+const NEAR_BYTES = 256;
+
+/**
+ * Where the string whose content starts at `from` closes: the index of its quote, or `buf.length`
+ * if the chunk ends first, or `buf.length + 1` if it ends just after a backslash (the next chunk
+ * opens with an escaped byte). Most strings are short, and a plain loop finds their end sooner
+ * than a native search gets going; past NEAR_BYTES, memchr jumps to the next quote or backslash.
+ */
+function stringEnd(buf: Buffer, from: number): number {
+  const n = buf.length;
+  let j = from;
+  for (;;) {
+    const near = Math.min(n, j + NEAR_BYTES);
+    while (j < near && buf[j] !== QUOTE && buf[j] !== BACKSLASH) j++;
+    if (j === near && j < n) {
+      const quote = buf.indexOf(QUOTE, j);
+      const backslash = buf.indexOf(BACKSLASH, j);
+      if (backslash === -1 || (quote !== -1 && quote < backslash)) return quote === -1 ? n : quote;
+      j = backslash;
+    }
+    if (j >= n || buf[j] === QUOTE) return j;
+    j += 2;
+  }
 }
 
 function isSpace(c: number): boolean {
@@ -121,41 +144,16 @@ export class JsonStreamWalker {
     if (this.#capture) this.#capture.start = 0;
     if (this.#token) this.#tokenStart = 0;
     let i = 0;
-    let backslash = -1;
     while (i < n) {
       if (this.#lex === Lex.String) {
-        // The hot path, as most bytes of a document are inside strings: jump with memchr to the
-        // next quote, and look at backslashes only when one comes before it.
-        if (this.#escape) {
-          this.#escape = false;
-          i++;
-          continue;
+        // Most bytes of a document are inside strings: find the closing quote in one tight loop.
+        const from = this.#escape ? i + 1 : i;
+        this.#escape = false;
+        const quote = stringEnd(buf, from);
+        if (quote >= n) {
+          this.#escape = quote > n;
+          break;
         }
-        let quote = -1;
-        const near = Math.min(n, i + NEAR_BYTES);
-        for (let j = i; j < near; j++) {
-          const c = buf[j]!;
-          if (c === QUOTE) {
-            quote = j;
-            break;
-          }
-          if (c === BACKSLASH) break;
-        }
-        if (quote === -1) quote = buf.indexOf(QUOTE, i);
-        // Remembered across strings; `n` means none left in this chunk, so it is searched once.
-        if (backslash < i) {
-          backslash = buf.indexOf(BACKSLASH, i);
-          if (backslash === -1) backslash = n;
-        }
-        if (backslash < n && (quote === -1 || backslash < quote)) {
-          if (backslash + 1 < n) i = backslash + 2;
-          else {
-            this.#escape = true;
-            i = n;
-          }
-          continue;
-        }
-        if (quote === -1) break;
         this.#lex = Lex.Structure;
         i = quote + 1;
         this.#endString(buf, i);
@@ -258,19 +256,12 @@ export class JsonStreamWalker {
         let key = false;
         if (!frame.array && (expect === Expect.Key || expect === Expect.KeyOrEnd)) key = true;
         else if (expect !== Expect.Value && expect !== Expect.ValueOrEnd) this.#fail('Unexpected string', i);
-        // Find the closing quote, stepping over escapes.
-        let j = i + 1;
-        for (;;) {
-          while (j < n && buf[j] !== QUOTE && buf[j] !== BACKSLASH) j++;
-          if (j >= n) break;
-          if (buf[j] === QUOTE) break;
-          j += 2;
-        }
+        const j = stringEnd(buf, i + 1);
         if (j >= n) {
           // The string goes on in the next chunk: hand it to the general lexer's state.
           this.#lex = Lex.String;
           this.#stringIsKey = key;
-          this.#escape = j === n + 1;
+          this.#escape = j > n;
           return n;
         }
         frame.expect = key ? Expect.Colon : Expect.CommaOrEnd;

@@ -52,6 +52,16 @@ describe('JsonStreamWalker', () => {
     expect(values).toEqual([[['list', 0], OVERSIZED], [['list', 1], { text: 'small' }]]);
   });
 
+  it('reads long strings, with escapes before and after the first 256 bytes, however the bytes are split', () => {
+    const long = `${'a'.repeat(300)}\\"${'b'.repeat(300)}\\\\${'c'.repeat(10)}\\u00e9`;
+    const doc = JSON.stringify({ keep: [long, 'x'.repeat(700)], skip: { s: long }, after: 1 });
+    const bytes = Buffer.from(doc);
+    for (let split = 0; split <= bytes.length; split++) {
+      expect(walk(bytes, () => 'capture', split)).toEqual([[[], JSON.parse(doc)]]);
+      expect(walk(bytes, (path) => (path.length === 0 ? 'descend' : path[0] === 'after' ? 'capture' : 'skip'), split)).toEqual([[['after'], 1]]);
+    }
+  });
+
   it('counts the entries of walked containers, also those whose rest is skipped, however the bytes are split', () => {
     const doc = '{"list":[{"t":"a\\"}"},{"t":"b","n":[1,{"x":"]"}]},"c",3,[],{"t":"d\\u00e9\\\\"}],"empty":[],"obj":{"k":1,"l":{}}}';
     const bytes = Buffer.from(doc);
