@@ -60,30 +60,30 @@ try {
   const warmup = 3;
   const times1 = { handler: [] as number[], floor: [] as number[], contract: [] as number[] };
   for (let r = 0; r < P.rounds; r++) {
-    for (const mode of ['handler', 'floor', 'contract'] as const) times1[mode].push(...(await worker(mode, jobs1(warmup + P.warmRuns), env, warmup)).times);
+    for (const mode of ['handler', 'floor', 'contract'] as const) times1[mode].push(...(await worker(mode, jobs1(warmup + P.warmRuns), stack, warmup)).times);
   }
   const contractNote = `contract floor ${round(median(times1.contract), 2)} ms, ours / contract ${round(median(times1.handler) / median(times1.contract), 2)}`;
   record('archive-1mb', 'ms', median(times1.handler), median(times1.floor), 1.15, false, contractNote);
 
   // archive-200mb and memory-growth: fresh processes, one job each.
   const big = () => register(isc, { results: completeResults('x'), backupBytes: P.bigBackup });
-  const handlerBig = await worker('handler', [big()], env);
-  const floorBig = await worker('floor', [big()], env);
-  record(`archive-${P.bigBackup / MB}mb`.replace(`archive-${200}mb`, 'archive-200mb'), 'ms', handlerBig.times[0]!, floorBig.times[0]!, 1.15);
+  const handlerBig = await worker('handler', [big()], stack);
+  const floorBig = await worker('floor', [big()], stack);
+  record(`archive-${P.bigBackup / MB}mb`, 'ms', handlerBig.times[0]!, floorBig.times[0]!, 1.15);
   // Peak RSS is noisy run to run (when V8 happens to collect): the median of three fresh processes each.
-  const bigRss = [handlerBig.maxRssKb, (await worker('handler', [big()], env)).maxRssKb, (await worker('handler', [big()], env)).maxRssKb];
-  const smallRss = await Promise.all([0, 1, 2].map(async () => (await worker('handler', jobs1(1), env)).maxRssKb));
+  const bigRss = [handlerBig.maxRssKb, (await worker('handler', [big()], stack)).maxRssKb, (await worker('handler', [big()], stack)).maxRssKb];
+  const smallRss = await Promise.all([0, 1, 2].map(async () => (await worker('handler', jobs1(1), stack)).maxRssKb));
   record('memory-growth', 'MB', (median(bigRss) - median(smallRss)) / 1024, 64, 1.0, false, `peak RSS ${round(median(bigRss) / 1024)} MB vs ${round(median(smallRss) / 1024)} MB`);
 
   // warm-calls: what 100 sequential archives cost in ISC and Secrets Manager requests.
   const small = Array.from({ length: P.warmCalls }, () => register(isc, { results: completeResults() }));
   const [iscBefore, secretsBefore] = [isc.requests.length, stack.secrets.reads.length];
-  const calls = await worker('handler', small, env);
+  const calls = await worker('handler', small, stack);
   if (calls.failures) throw new Error(`warm-calls: ${calls.failures} archives failed: ${calls.errors.join('; ')}`);
   record('warm-calls', 'requests', isc.requests.length - iscBefore + stack.secrets.reads.length - secretsBefore, 2 + 2 * P.warmCalls, 1.0, true);
 
   // peer-sdk: the official SDK on the same big job.
-  const peer = await worker('peer', [big()], env);
+  const peer = await worker('peer', [big()], stack);
   record('peer-sdk-time', 'ms', handlerBig.times[0]!, peer.times[0]!, 1.0, false, 'ours / sailpoint-api-client');
   record('peer-sdk-memory', 'MB', handlerBig.maxRssKb / 1024, peer.maxRssKb / 1024, 0.5, false, 'ours / sailpoint-api-client');
 
@@ -92,7 +92,7 @@ try {
   stacks.push(limited);
   const perWorker = Array.from({ length: P.burst.workers }, () => Array.from({ length: P.burst.jobsEach }, () => register(limited.isc!, { results: completeResults() })));
   const started = performance.now();
-  const results = await Promise.all(perWorker.map((jobs) => worker('handler', jobs, limited.env())));
+  const results = await Promise.all(perWorker.map((jobs) => worker('handler', jobs, limited)));
   const elapsed = performance.now() - started;
   const failed = results.reduce((n, r) => n + r.failures, 0);
   const requests = P.burst.workers * P.burst.jobsEach * 2;
@@ -132,8 +132,9 @@ function oneMegabyteResults(): string {
   return importResultsDocument({ SOURCE: { infos, importedObjects } });
 }
 
-async function worker(mode: 'handler' | 'floor' | 'contract' | 'peer', jobs: { jobId: string; exportJobId?: string }[], env: Record<string, string>, warmup = 0) {
-  const task = { mode, jobs, warmup, bucket: env.ARCHIVE_BUCKET, credentials: { baseUrl: (stacks.find((s) => env.ISC_SECRET_ID && s.env().AWS_ENDPOINT_URL_SECRETS_MANAGER === env.AWS_ENDPOINT_URL_SECRETS_MANAGER)?.isc?.url)!, clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret } };
+async function worker(mode: 'handler' | 'floor' | 'contract' | 'peer', jobs: { jobId: string; exportJobId?: string }[], stack: DevStack, warmup = 0) {
+  const env = stack.env();
+  const task = { mode, jobs, warmup, bucket: stack.bucket, credentials: { baseUrl: stack.isc!.url, clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret } };
   // The handler runs with the Node options the stack deploys it with; floor and peer with defaults.
   const nodeOptions: Record<string, string> = mode === 'handler' ? { NODE_OPTIONS: LAMBDA_NODE_OPTIONS } : {};
   const out = await runJson(['bench/worker.ts', JSON.stringify(task)], { ...env, ...nodeOptions });

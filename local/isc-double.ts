@@ -5,9 +5,9 @@ import { Readable } from 'node:stream';
 import { exportDocumentStream } from './export-document.ts';
 import { FixedWindowLimiter } from './rate-limiter.ts';
 import { TokenService, type ApiClient } from './token-service.ts';
+import { largeResultsStream } from './import-results.ts';
 
 export type { ApiClient } from './token-service.ts';
-import { largeResultsStream } from './import-results.ts';
 
 /**
  * A local stand-in for the parts of SailPoint ISC the archiver uses, following the official spec
