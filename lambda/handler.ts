@@ -1,13 +1,13 @@
-import { apiFormatOf, parseEvent, type ArchiverRequest } from './event-parser.ts';
-import { archiveJob, type ArchiveResult } from './archive-job.ts';
-import { createRuntime, log, logger, metrics, type Runtime } from './runtime.ts';
-import { deadlineFrom, type InvocationClock } from './deadline.ts';
-import { errorResponse, errorToResponse, htmlResponse, jsonResponse, type ApiResponse } from './api-response.ts';
-import { ArchiverError, ImportStillRunningError, TimeBudgetError } from './errors.ts';
-import { invokeAsync } from './self-invoker.ts';
-import { archiveKeys } from './archive-keys.ts';
-import { archivedEventDetail, publishArchived } from './archived-event.ts';
-import { parseManifest, type Manifest } from './manifest.ts';
+import { apiFormatOf, parseEvent, type ArchiverRequest } from './invocation/event-parser.ts';
+import { archiveJob, type ArchiveResult } from './archive/archive-job.ts';
+import { createRuntime, log, logger, metrics, type Runtime } from './invocation/runtime.ts';
+import { deadlineFrom, type InvocationClock } from './core/deadline.ts';
+import { errorResponse, errorToResponse, htmlResponse, jsonResponse, type ApiResponse } from './invocation/api-response.ts';
+import { ArchiverError, ImportStillRunningError, TimeBudgetError } from './core/errors.ts';
+import { invokeAsync } from './invocation/self-invoker.ts';
+import { archiveKeys } from './contract/archive-keys.ts';
+import { archivedEventDetail, publishArchived } from './telemetry/archived-event.ts';
+import { parseManifest, type Manifest } from './archive/manifest.ts';
 
 export interface LambdaContext extends InvocationClock {
   readonly awsRequestId?: string;

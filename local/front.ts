@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { lambdaContext, type Handler } from './handler-host.ts';
-import { errorResponse, type ApiResponse } from '../lambda/api-response.ts';
+import { errorResponse, type ApiResponse } from '../lambda/invocation/api-response.ts';
 
 export interface FrontOptions {
   readonly port: number;

@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { ResultsScanner } from '../lambda/results-scanner.ts';
+import { ResultsScanner } from '../lambda/results/results-scanner.ts';
 import { startDevStack, LOCAL_FUNCTION_NAME } from './dev-stack.ts';
 import { captureFunctionOutput, lambdaContext, loadHandler, type Handler } from './handler-host.ts';
 import { startFront, type Front } from './front.ts';

@@ -1,0 +1,67 @@
+import { ARCHIVER } from '../contract/version.ts';
+import type { ImportStatus } from '../isc/job-status.ts';
+import type { StoredObject } from '../storage/archive-store.ts';
+import type { Summary } from '../results/results-scanner.ts';
+
+export type BackupState = 'ARCHIVED' | 'NONE' | 'DISABLED' | 'UNAVAILABLE';
+export type ObjectRole = 'results' | 'backup' | 'report';
+
+export interface ManifestObject extends StoredObject {
+  readonly role: ObjectRole;
+}
+
+export interface Manifest {
+  readonly schemaVersion: 1;
+  readonly tenant: string;
+  readonly jobId: string;
+  readonly status: string;
+  readonly message: string | null;
+  readonly created: string | null;
+  readonly completed: string | null;
+  readonly exportJobId: string | null;
+  readonly archivedAt: string;
+  readonly apiVersion: string;
+  readonly archiver: { readonly name: string; readonly version: string };
+  readonly objects: readonly ManifestObject[];
+  readonly backup: { readonly state: BackupState; readonly reason: string };
+  readonly summary: Summary;
+}
+
+export interface ManifestInput {
+  readonly tenant: string;
+  readonly apiVersion: string;
+  readonly job: ImportStatus;
+  readonly exportJobId: string | null;
+  readonly objects: readonly ManifestObject[];
+  readonly backup: Manifest['backup'];
+  readonly summary: Summary;
+  readonly archivedAt: Date;
+}
+
+export function buildManifest(input: ManifestInput): Manifest {
+  return {
+    schemaVersion: 1,
+    tenant: input.tenant,
+    jobId: input.job.jobId,
+    status: input.job.status,
+    message: input.job.message,
+    created: input.job.created,
+    completed: input.job.completed,
+    exportJobId: input.exportJobId,
+    archivedAt: input.archivedAt.toISOString(),
+    apiVersion: input.apiVersion,
+    archiver: { name: ARCHIVER.name, version: ARCHIVER.version },
+    objects: input.objects.map((o) => ({ role: o.role, key: o.key, bytes: o.bytes, sha256: o.sha256, ...(o.versionId ? { versionId: o.versionId } : {}) })),
+    backup: input.backup,
+    summary: input.summary,
+  };
+}
+
+/** Reads a stored manifest, refusing one that is not this schema (never trust a half-written key). */
+export function parseManifest(body: Buffer, key: string): Manifest {
+  const parsed = JSON.parse(body.toString('utf8')) as Partial<Manifest>;
+  if (parsed?.schemaVersion !== 1 || typeof parsed.jobId !== 'string' || !Array.isArray(parsed.objects)) {
+    throw new Error(`The object at ${key} is not an archiver manifest (schemaVersion 1).`);
+  }
+  return parsed as Manifest;
+}

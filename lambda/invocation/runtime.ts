@@ -1,0 +1,58 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import got from 'got';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { loadConfig, type ArchiverConfig } from '../contract/config.ts';
+import { environmentSource, secretsManagerSource, type CredentialSource } from '../isc/secret-source.ts';
+import { createIscClient, type IscClient } from '../isc/isc-client.ts';
+import { s3ArchiveStore, type ArchiveStore } from '../storage/archive-store.ts';
+import { ArchiveMetrics, asLog, createLogger } from '../telemetry/telemetry.ts';
+import { ARCHIVER } from '../contract/version.ts';
+import type { Log } from '../core/log.ts';
+
+export interface Runtime {
+  readonly config: ArchiverConfig;
+  readonly credentials: CredentialSource;
+  readonly isc: IscClient;
+  readonly store: ArchiveStore;
+  readonly lambda: () => LambdaClient;
+  readonly events: () => EventBridgeClient;
+}
+
+export const logger = createLogger();
+export const log: Log = asLog(logger);
+export const metrics = new ArchiveMetrics();
+
+/**
+ * Builds the clients once per container, so warm invocations reuse connections, the token and the
+ * secret. Configuration errors are kept and reported by each invocation, where they can be read,
+ * instead of crashing the container at init.
+ */
+export function createRuntime(env: Readonly<Record<string, string | undefined>>): Runtime {
+  const config = loadConfig(env);
+  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  const http = got.extend({
+    agent: agents,
+    http2: false,
+    retry: { limit: 0 },
+    headers: { 'user-agent': `${ARCHIVER.name}/${ARCHIVER.version} (+aws-lambda; node ${process.versions.node})` },
+  });
+  const credentials = config.secretId
+    ? secretsManagerSource(new SecretsManagerClient({}), config.secretId)
+    : environmentSource(env);
+  const s3 = new S3Client({ forcePathStyle: config.s3EndpointOverridden });
+  let lambda: LambdaClient | undefined;
+  let events: EventBridgeClient | undefined;
+  return {
+    config,
+    credentials,
+    isc: createIscClient({ http, credentials, log }),
+    store: s3ArchiveStore(s3, config.bucket),
+    // Created on first use: most invocations need neither.
+    lambda: () => (lambda ??= new LambdaClient({})),
+    events: () => (events ??= new EventBridgeClient({})),
+  };
+}

@@ -1,0 +1,34 @@
+import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { Manifest } from '../archive/manifest.ts';
+import type { Log } from '../core/log.ts';
+
+export const ARCHIVED_EVENT = { source: 'isc-import-archiver', detailType: 'SP-Config Import Archived' } as const;
+
+/** The event teams route to chat or tickets: what was archived, how it went, where the manifest is. */
+export function archivedEventDetail(manifest: Manifest, bucket: string, manifestKey: string) {
+  return {
+    jobId: manifest.jobId,
+    tenant: manifest.tenant,
+    status: manifest.status,
+    exportJobId: manifest.exportJobId,
+    backup: manifest.backup.state,
+    totals: manifest.summary.totals,
+    manifest: { bucket, key: manifestKey, uri: `s3://${bucket}/${manifestKey}` },
+    archivedAt: manifest.archivedAt,
+  };
+}
+
+/**
+ * Publishing is best effort: the archive is already complete and a retry would not change it, so a
+ * failure is logged (and alarmed on through the log) rather than failing the invocation.
+ */
+export async function publishArchived(client: EventBridgeClient, bus: string, detail: ReturnType<typeof archivedEventDetail>, log: Log): Promise<void> {
+  try {
+    const out = await client.send(new PutEventsCommand({
+      Entries: [{ EventBusName: bus, Source: ARCHIVED_EVENT.source, DetailType: ARCHIVED_EVENT.detailType, Detail: JSON.stringify(detail) }],
+    }));
+    if (out.FailedEntryCount) log.warn('Archived event not accepted', { jobId: detail.jobId, errorCode: out.Entries?.[0]?.ErrorCode });
+  } catch (error) {
+    log.warn('Archived event not published', { jobId: detail.jobId, error: (error as Error).name });
+  }
+}
