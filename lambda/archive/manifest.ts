@@ -1,7 +1,7 @@
 import { ARCHIVER } from '../contract/version.ts';
 import type { ImportStatus } from '../isc/job-status.ts';
 import type { StoredObject } from '../storage/archive-store.ts';
-import type { Summary } from '../results/results-scanner.ts';
+import type { Summary } from '../domain/summary.ts';
 
 export type BackupState = 'ARCHIVED' | 'NONE' | 'DISABLED' | 'UNAVAILABLE';
 export type ObjectRole = 'results' | 'backup' | 'report';

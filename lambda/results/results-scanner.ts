@@ -1,34 +1,8 @@
 import { JsonStreamWalker, type PathKey, type Visit } from './json-stream-walker.ts';
 
-export const CATEGORIES = ['infos', 'warnings', 'errors', 'importedObjects'] as const;
-export type Category = (typeof CATEGORIES)[number];
-export type Counts = Record<Category, number>;
+import { CATEGORIES, type Category, type Counts, emptyCounts, type Samples, SAMPLE_LIMIT, type Summary } from '../domain/summary.ts';
 
-export interface Summary {
-  readonly byType: Record<string, Counts>;
-  readonly totals: Counts;
-}
-
-export interface MessageSample {
-  readonly type: string;
-  readonly key: string | null;
-  readonly text: string;
-  readonly detail: unknown;
-}
-
-export interface ObjectSample {
-  readonly type: string;
-  readonly id: string;
-  readonly name: string;
-}
-
-/** What the report shows beyond the counts, each list cut at `SAMPLE_LIMIT`. */
-export interface Samples {
-  readonly errors: MessageSample[];
-  readonly warnings: MessageSample[];
-  readonly infos: MessageSample[];
-  readonly importedObjects: ObjectSample[];
-}
+export { CATEGORIES, type Category, type Counts, emptyCounts, type MessageSample, type ObjectSample, type Samples, SAMPLE_LIMIT, type Summary } from '../domain/summary.ts';
 
 export interface ResultsDigest {
   readonly exportJobId: string | null;
@@ -36,14 +10,7 @@ export interface ResultsDigest {
   readonly samples: Samples;
 }
 
-/** Entries kept per list for the report; the counts cover everything. */
-export const SAMPLE_LIMIT = 300;
-
 const CATEGORY_SET = new Set<PathKey>(CATEGORIES);
-
-export function emptyCounts(): Counts {
-  return { infos: 0, warnings: 0, errors: 0, importedObjects: 0 };
-}
 
 /**
  * Reads import results as they stream past and keeps counts per object type plus bounded samples.
