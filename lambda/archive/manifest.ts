@@ -2,9 +2,24 @@ import { ARCHIVER } from '../contract/version.ts';
 import type { ImportStatus } from '../isc/job-status.ts';
 import type { StoredObject } from '../storage/archive-store.ts';
 import type { Summary } from '../domain/summary.ts';
+import type { ChangesRecord } from '../domain/changes.ts';
 
 export type BackupState = 'ARCHIVED' | 'NONE' | 'DISABLED' | 'UNAVAILABLE';
-export type ObjectRole = 'results' | 'backup' | 'report';
+export type ObjectRole = 'results' | 'backup' | 'after' | 'changes' | 'report';
+
+/** A restore job's link back to the import it rolls back (null for ordinary imports). */
+export interface RestoreLink {
+  readonly of: string;
+  readonly preview: boolean;
+  readonly selection: RestoreSelection;
+  readonly previewJobId: string | null;
+}
+
+/** What a restore submits: the types, and per type the ids, narrowed from the backup. */
+export interface RestoreSelection {
+  readonly includeTypes: readonly string[];
+  readonly objectOptions: Readonly<Record<string, { readonly includedIds: readonly string[]; readonly includedNames: readonly string[] }>>;
+}
 
 export interface ManifestObject extends StoredObject {
   readonly role: ObjectRole;
@@ -24,6 +39,8 @@ export interface Manifest {
   readonly archiver: { readonly name: string; readonly version: string };
   readonly objects: readonly ManifestObject[];
   readonly backup: { readonly state: BackupState; readonly reason: string };
+  readonly changes: ChangesRecord;
+  readonly restore: RestoreLink | null;
   readonly summary: Summary;
 }
 
@@ -34,9 +51,13 @@ export interface ManifestInput {
   readonly exportJobId: string | null;
   readonly objects: readonly ManifestObject[];
   readonly backup: Manifest['backup'];
+  readonly changes?: ChangesRecord;
+  readonly restore?: RestoreLink | null;
   readonly summary: Summary;
   readonly archivedAt: Date;
 }
+
+const CHANGES_DISABLED: ChangesRecord = { state: 'DISABLED', reason: 'Changes are not recorded yet.', afterExportJobId: null, afterExportedAt: null, counts: { created: 0, changed: 0, unchanged: 0, unknown: 0 } };
 
 export function buildManifest(input: ManifestInput): Manifest {
   return {
@@ -53,6 +74,8 @@ export function buildManifest(input: ManifestInput): Manifest {
     archiver: { name: ARCHIVER.name, version: ARCHIVER.version },
     objects: input.objects.map((o) => ({ role: o.role, key: o.key, bytes: o.bytes, sha256: o.sha256, ...(o.versionId ? { versionId: o.versionId } : {}) })),
     backup: input.backup,
+    changes: input.changes ?? CHANGES_DISABLED,
+    restore: input.restore ?? null,
     summary: input.summary,
   };
 }
