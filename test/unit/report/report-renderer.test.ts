@@ -31,6 +31,8 @@ function input(results: string | null, status = 'COMPLETE', overrides: Partial<R
     archivedAt: '2026-11-28T10:02:00.000Z', apiVersion: 'beta', archiver: { name: 'isc-import-archiver', version: '0.1.0' },
     objects: [{ role: 'results', key: 'sp-config/acme/imports/x/results.json', bytes: 10, sha256: 'a' }],
     backup: digest?.exportJobId ? { state: 'ARCHIVED', reason: 'Pre-import backup archived.' } : { state: 'NONE', reason: 'ISC took no pre-import backup for this job.' },
+    changes: { state: 'DISABLED', reason: 'ARCHIVE_CHANGES is false.', afterExportJobId: null, afterExportedAt: null, counts: { created: 0, changed: 0, unchanged: 0, unknown: 0 } },
+    restore: null,
     summary: digest?.summary ?? { byType: {}, totals: { infos: 0, warnings: 0, errors: 0, importedObjects: 0 } },
     samples: digest?.samples ?? null,
     ...overrides,
