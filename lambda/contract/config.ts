@@ -12,6 +12,12 @@ export interface ArchiverConfig {
   readonly apiVersion: ApiVersion;
   /** Whether the pre-import backup is archived too (`ARCHIVE_BACKUP`, default `true`). */
   readonly archiveBackup: boolean;
+  /** Whether the after-state is exported and the changes recorded (`ARCHIVE_CHANGES`, default `true`). */
+  readonly archiveChanges: boolean;
+  /** How long, across invocations, a running import is waited for (`MAX_WAIT_MINUTES`, default 360). */
+  readonly maxWaitMinutes: number;
+  /** Queue for hand-offs and continuations (`ARCHIVE_QUEUE_URL`); unset: invoke this function asynchronously. */
+  readonly queueUrl: string | undefined;
   /** This function's name, for handing running jobs to an asynchronous invocation (`AWS_LAMBDA_FUNCTION_NAME`). */
   readonly functionName: string | undefined;
   /** Bus for the `SP-Config Import Archived` event (`ARCHIVE_EVENT_BUS`); unset means no event. */
@@ -40,10 +46,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     throw new ConfigurationError(`ISC_API_VERSION must be one of ${API_VERSIONS.join(', ')}.`);
   }
 
-  const backup = (env.ARCHIVE_BACKUP?.trim() || 'true').toLowerCase();
-  if (backup !== 'true' && backup !== 'false') {
-    throw new ConfigurationError('ARCHIVE_BACKUP must be "true" or "false".');
+  const archiveBackup = flag(env, 'ARCHIVE_BACKUP', DEFAULTS.archiveBackup);
+  const archiveChanges = flag(env, 'ARCHIVE_CHANGES', DEFAULTS.archiveChanges);
+  const maxWait = env.MAX_WAIT_MINUTES?.trim() || String(DEFAULTS.maxWaitMinutes);
+  if (!/^\d{1,5}$/.test(maxWait) || Number(maxWait) < 1 || Number(maxWait) > 10_080) {
+    throw new ConfigurationError('MAX_WAIT_MINUTES must be a whole number of minutes from 1 to 10080 (a week).');
   }
+  const queueUrl = env.ARCHIVE_QUEUE_URL?.trim() || undefined;
+  if (queueUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(queueUrl)) throw new ConfigurationError('ARCHIVE_QUEUE_URL must be an SQS queue URL.');
 
   const secretId = env.ISC_SECRET_ID?.trim() || undefined;
   if (!secretId && !env.SAIL_BASE_URL && env.AWS_LAMBDA_FUNCTION_NAME) {
@@ -55,9 +65,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     prefix,
     secretId,
     apiVersion,
-    archiveBackup: backup === 'true',
+    archiveBackup,
+    archiveChanges,
+    maxWaitMinutes: Number(maxWait),
+    queueUrl,
     functionName: env.AWS_LAMBDA_FUNCTION_NAME?.trim() || undefined,
     eventBus: env.ARCHIVE_EVENT_BUS?.trim() || undefined,
     s3EndpointOverridden: Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL),
   });
+}
+
+function flag(env: Readonly<Record<string, string | undefined>>, name: string, fallback: boolean): boolean {
+  const value = (env[name]?.trim() || String(fallback)).toLowerCase();
+  if (value !== 'true' && value !== 'false') throw new ConfigurationError(`${name} must be "true" or "false".`);
+  return value === 'true';
 }

@@ -8,6 +8,8 @@ export interface InvocationClock {
 export interface Deadline {
   /** Time left for work, with the margin to finish cleanly already taken off. */
   remainingMs(): number;
+  /** When the invocation itself ends (epoch ms): what a claim names as its holder's deadline. */
+  endsAt(): number;
   /** Sleeps, unless that would eat into the margin; returns whether it slept. */
   sleep(ms: number): Promise<boolean>;
 }
@@ -23,8 +25,10 @@ export function deadlineFrom(clock: InvocationClock, options: { capMs?: number }
   const margin = marginFor(total);
   const remainingMs = () =>
     Math.min(clock.getRemainingTimeInMillis(), total - (Date.now() - started)) - margin;
+  const endsAt = started + total;
   return {
     remainingMs,
+    endsAt: () => endsAt,
     async sleep(ms) {
       if (ms > remainingMs()) return false;
       await sleep(ms);

@@ -87,16 +87,22 @@ export class ConfigurationError extends ArchiverError {
 /** ISC answered with an error, or could not be reached after every retry. */
 export class IscError extends ArchiverError {}
 
-/** The job is still running and the invocation's time budget is spent; a retry resumes waiting. */
+/**
+ * The import was still running after MAX_WAIT_MINUTES of waiting across invocations. Waiting
+ * longer is what the setting forbids, so it is permanent: the job goes to the failed-jobs queue,
+ * where an operator can re-drive it once the import ends.
+ */
 export class ImportStillRunningError extends ArchiverError {
   readonly status: string;
-  constructor(jobId: string, status: string) {
-    super('ImportStillRunning', `Import ${jobId} is still ${status}; the invocation ran out of time to wait.`, {
+  readonly waitedMinutes: number;
+  constructor(jobId: string, status: string, waitedMinutes: number) {
+    super('ImportStillRunning', `Import ${jobId} is still ${status} after ${waitedMinutes} minutes of waiting (MAX_WAIT_MINUTES); it was not archived.`, {
       phase: 'wait',
-      retryable: true,
+      retryable: false,
       jobId,
     });
     this.status = status;
+    this.waitedMinutes = waitedMinutes;
   }
 }
 

@@ -5,6 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig, type ArchiverConfig } from '../contract/config.ts';
 import { environmentSource, secretsManagerSource, type CredentialSource } from '../isc/secret-source.ts';
 import { createIscClient, type IscClient } from '../isc/isc-client.ts';
@@ -20,6 +21,7 @@ export interface Runtime {
   readonly store: ArchiveStore;
   readonly lambda: () => LambdaClient;
   readonly events: () => EventBridgeClient;
+  readonly sqs: () => SQSClient;
 }
 
 export const logger = createLogger();
@@ -46,6 +48,7 @@ export function createRuntime(env: Readonly<Record<string, string | undefined>>)
   const s3 = new S3Client({ forcePathStyle: config.s3EndpointOverridden });
   let lambda: LambdaClient | undefined;
   let events: EventBridgeClient | undefined;
+  let sqs: SQSClient | undefined;
   return {
     config,
     credentials,
@@ -54,5 +57,6 @@ export function createRuntime(env: Readonly<Record<string, string | undefined>>)
     // Created on first use: most invocations need neither.
     lambda: () => (lambda ??= new LambdaClient({})),
     events: () => (events ??= new EventBridgeClient({})),
+    sqs: () => (sqs ??= new SQSClient({})),
   };
 }

@@ -36,11 +36,12 @@ export type ConditionalWrite = { readonly ifNoneMatch: '*' } | { readonly ifMatc
 export interface ArchiveStore {
   readonly bucket: string;
   /** Streams `source` into `key`; see UploadControl. */
-  upload(key: string, source: Readable, contentType: string, control?: UploadControl): Promise<StoredObject>;
+  upload(key: string, source: AsyncIterable<Buffer>, contentType: string, control?: UploadControl): Promise<StoredObject>;
   put(key: string, body: Buffer, contentType: string): Promise<StoredObject>;
   /** Writes only if the condition holds; `false` means another writer got there first. */
   putConditional(key: string, body: Buffer, contentType: string, condition: ConditionalWrite): Promise<boolean>;
-  get(key: string): Promise<StoredManifest | undefined>;
+  /** Reads a small object (a manifest, a claim, a report), or the version named. */
+  get(key: string, versionId?: string): Promise<StoredManifest | undefined>;
   remove(key: string): Promise<void>;
 }
 
@@ -97,7 +98,7 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
       try {
         stored = await uploadStream(s3, { Bucket: bucket, Key: key, ContentType: contentType }, metered(), { partBytes: UPLOAD_PART_BYTES, concurrency: UPLOAD_QUEUE, before, sha256: () => sha256 });
       } catch (error) {
-        source.destroy();
+        (source as Partial<Readable>).destroy?.();
         // S3's own failures become StorageErrors; the source's (a cut download, invalid JSON) pass as they are.
         throw (error as { $metadata?: unknown }).$metadata !== undefined ? failed('upload', key, error) : error;
       }
@@ -132,9 +133,9 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
         throw failed('conditional put', key, error);
       }
     },
-    async get(key) {
+    async get(key, versionId) {
       try {
-        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
         const bytes = await out.Body!.transformToByteArray();
         return { body: Buffer.from(bytes), etag: out.ETag };
       } catch (error) {

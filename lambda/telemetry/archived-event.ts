@@ -2,7 +2,9 @@ import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventb
 import type { Manifest } from '../archive/manifest.ts';
 import type { Log } from '../core/log.ts';
 
-export const ARCHIVED_EVENT = { source: 'isc-import-archiver', detailType: 'SP-Config Import Archived' } as const;
+import { ARCHIVED_EVENT } from '../contract/constants.ts';
+
+export { ARCHIVED_EVENT };
 
 /** The event teams route to chat or tickets: what was archived, how it went, where the manifest is. */
 export function archivedEventDetail(manifest: Manifest, bucket: string, manifestKey: string) {

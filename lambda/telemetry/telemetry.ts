@@ -1,11 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ArchiverError } from '../core/errors.ts';
-import type { Summary } from '../results/results-scanner.ts';
+import type { Summary } from '../domain/summary.ts';
+import type { ChangesRecord } from '../domain/changes.ts';
 import type { Log } from '../core/log.ts';
 
-export const SERVICE = 'isc-import-archiver';
-export const METRICS_NAMESPACE = 'IscImportArchiver';
+import { METRICS_NAMESPACE, PRODUCT } from '../contract/constants.ts';
+
+export const SERVICE = PRODUCT;
+export { METRICS_NAMESPACE };
 
 /** Structured JSON logs; the level follows POWERTOOLS_LOG_LEVEL / AWS_LAMBDA_LOG_LEVEL (default INFO). */
 export function createLogger(): Logger {
@@ -27,8 +30,9 @@ export class ArchiveMetrics {
   // Reads (GET routes) record nothing; flushing then would only print Powertools' empty warning.
   #recorded = false;
 
-  archived(outcome: string, summary: Summary, bytes: number, durationMs: number): void {
+  archived(outcome: string, archive: { readonly summary: Summary; readonly changes?: ChangesRecord }, bytes: number, durationMs: number): void {
     const m = this.#metrics;
+    const { summary, changes } = archive;
     this.#recorded = true;
     if (outcome === 'ALREADY_ARCHIVED') m.addMetric('AlreadyArchived', MetricUnit.Count, 1);
     else {
@@ -37,8 +41,18 @@ export class ArchiveMetrics {
       m.addMetric('ImportWarnings', MetricUnit.Count, summary.totals.warnings);
       m.addMetric('ImportsWithErrors', MetricUnit.Count, summary.totals.errors > 0 ? 1 : 0);
       m.addMetric('BytesArchived', MetricUnit.Bytes, bytes);
+      if (changes?.state === 'COMPUTED') {
+        m.addMetric('ObjectsChanged', MetricUnit.Count, changes.counts.changed);
+        m.addMetric('ObjectsCreated', MetricUnit.Count, changes.counts.created);
+      }
       m.addMetric('ArchiveDuration', MetricUnit.Milliseconds, durationMs);
     }
+  }
+
+  /** A running import's wait continues in a new invocation: busy, not broken. */
+  continued(): void {
+    this.#recorded = true;
+    this.#metrics.addMetric('ContinuedWaiting', MetricUnit.Count, 1);
   }
 
   accepted(): void {

@@ -119,13 +119,21 @@ describe('archiving through the built handler', () => {
     expect(stack.isc.requestsFor(`/import/${jobId}`).filter((r) => !r.path.endsWith('/download')).map((r) => r.status)).toEqual([200, 200, 200]);
   });
 
-  it('gives up waiting with a retryable ImportStillRunning when the time budget is spent', async () => {
+  it('hands a wait that outlasts the invocation to a new invocation (WAITING), without failing', async () => {
     const jobId = hex();
     stack.isc.addJob(jobId, { status: 'COMPLETE', runningForMs: 60_000, results: completeResults() });
+    const before = stack.dev.lambda.invocations.length;
     const result = await lambda.invoke({ jobId }, 6_000);
-    expect(result).toMatchObject({ ok: false, error: { name: 'ImportStillRunning', retryable: true, jobId } });
+    expect(result).toMatchObject({ ok: true, value: { outcome: 'WAITING', jobId, status: expect.stringMatching(/^(NOT_STARTED|IN_PROGRESS)$/) } });
+    const handed = stack.dev.lambda.invocations.slice(before);
+    expect(handed).toEqual([{ functionName: 'isc-import-archiver', payload: { jobId, force: false, waitingSince: expect.any(String) } }]);
     expect(await stack.keys(folder(jobId))).toEqual([]);
-    expect(lambda.jsonLines().find((l) => l.jobId === jobId && l.errorName === 'ImportStillRunning')).toMatchObject({ level: 'WARN', message: 'Import still running; Lambda will retry' });
+    // The continuation carries when the wait began: once MAX_WAIT_MINUTES have passed it fails, naming how long it waited.
+    const waitingSince = new Date(Date.now() - 361 * 60_000).toISOString();
+    const late = await lambda.invoke({ jobId, waitingSince }, 6_000);
+    expect(late).toMatchObject({ ok: false, error: { name: 'Permanent.ImportStillRunning', jobId } });
+    expect((late as any).error.message).toMatch(/after 361 minutes of waiting/);
+    expect(stack.dev.lambda.invocations.length).toBe(before + 1);
   });
 
   it.each([
@@ -370,7 +378,7 @@ describe('the API routes', () => {
     expect(post).toMatchObject({ ok: true, value: { statusCode: 200, headers: { 'content-type': 'application/json' } } });
     expect(JSON.parse((post as any).value.body)).toMatchObject({ outcome: 'ARCHIVED', status: 'FAILED' });
     const get = await lambda.invoke(restEvent('GET', `/imports/${jobId}`, jobId));
-    expect(JSON.parse((get as any).value.body)).toEqual(await manifestOf(jobId));
+    expect(JSON.parse((get as any).value.body)).toEqual({ ...(await manifestOf(jobId)), restores: [] });
     const report = await lambda.invoke(httpEvent('GET', `/imports/${jobId}/report`, jobId));
     expect(report).toMatchObject({ ok: true, value: { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' } } });
     expect((report as any).value.body).toBe((await stack.getObject(`${folder(jobId)}report.html`))!.body.toString());
@@ -392,7 +400,7 @@ describe('the API routes', () => {
     const result = await lambda.invoke(restEvent('POST', `/imports/${jobId}/archive`, jobId));
     expect(result).toMatchObject({ ok: true, value: { statusCode: 202 } });
     expect(JSON.parse((result as any).value.body)).toMatchObject({ jobId, status: 'NOT_STARTED' });
-    expect(stack.dev.lambda.invocations.slice(before)).toEqual([{ functionName: 'isc-import-archiver', payload: { jobId, force: false } }]);
+    expect(stack.dev.lambda.invocations.slice(before)).toEqual([{ functionName: 'isc-import-archiver', payload: { jobId, force: false, waitingSince: expect.any(String) } }]);
   });
 
   it('answers 404 for an unknown job and 502 when ISC keeps failing', async () => {

@@ -9,7 +9,7 @@ process.on('message', async (message) => {
   if (message.rss) return process.send({ id: message.id, ok: true, value: process.resourceUsage().maxRSS / 1024 });
   const deadline = Date.now() + message.timeoutMs;
   const context = {
-    awsRequestId: randomUUID(),
+    awsRequestId: message.requestId ?? randomUUID(),
     functionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'isc-import-archiver',
     functionVersion: '$LATEST',
     memoryLimitInMB: '512',

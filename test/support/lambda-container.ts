@@ -36,11 +36,12 @@ export class LambdaContainer {
     return container;
   }
 
-  invoke(event: unknown, timeoutMs = 60_000): Promise<Invocation> {
+  /** Invokes the handler; `requestId` stands for Lambda's request id (the same on Lambda's own retries). */
+  invoke(event: unknown, timeoutMs = 60_000, requestId?: string): Promise<Invocation> {
     const id = this.#next++;
     return new Promise((resolveResult) => {
       this.#pending.set(id, resolveResult);
-      this.#child.send({ id, event, timeoutMs });
+      this.#child.send({ id, event, timeoutMs, requestId });
     });
   }
 

@@ -13,7 +13,7 @@ describe('API error responses', () => {
     [new StorageError('s3', { retryable: true }), 502],
     [new ConfigurationError('no secret'), 502],
     [new TimeBudgetError('late', 'download'), 504],
-    [new ImportStillRunningError('j', 'IN_PROGRESS'), 504],
+    [new ImportStillRunningError('j', 'IN_PROGRESS', 361), 504],
     [new Error('surprise'), 500],
   ])('maps %s to %i', (error, status) => {
     expect(statusFor(error)).toBe(status);

@@ -1,0 +1,84 @@
+import type { Deadline } from '../core/deadline.ts';
+import { IscError } from '../core/errors.ts';
+import type { ArchiveKeys } from '../contract/archive-keys.ts';
+import { isJobId } from '../contract/job-id.ts';
+import { iscPaths } from '../isc/isc-paths.ts';
+import type { ArchiveDeps } from './archive-types.ts';
+import { type StreamCheck, uploadChecked } from './checked-upload.ts';
+import { exportCheck, invalidDocument } from './document-checks.ts';
+import type { Manifest, ManifestObject } from './manifest.ts';
+
+export interface ArchivedBackup {
+  readonly state: Manifest['backup'];
+  readonly object?: ManifestObject;
+}
+
+const NO_BACKUP = { state: 'NONE', reason: 'The import results name no pre-import backup (no exportJobId).' } as const;
+
+/** Why no backup will be fetched for these results; undefined when there is one to fetch. */
+export function backupSkipped(enabled: boolean, exportJobId: string | null): Manifest['backup'] | undefined {
+  if (!enabled) return { state: 'DISABLED', reason: 'ARCHIVE_BACKUP is false.' };
+  if (exportJobId === null) return NO_BACKUP;
+  if (!isJobId(exportJobId)) return { state: 'UNAVAILABLE', reason: 'The results name an exportJobId that is not a job id.' };
+  return undefined;
+}
+
+/**
+ * Streams the pre-import backup into S3, checked as an export document as it passes (`alsoRead`
+ * sees the same bytes: the changes step picks the touched objects out of them). A backup ISC no
+ * longer serves, or keeps sending as something other than an export document, is recorded as
+ * UNAVAILABLE with the reason, unless an earlier archive holds it: then that copy is kept.
+ */
+export async function archiveBackup(
+  deps: ArchiveDeps, keys: ArchiveKeys, jobId: string, exportJobId: string | null, deadline: Deadline,
+  writable: Promise<unknown>, earlier: Manifest | undefined, alsoRead?: StreamCheck<unknown>,
+): Promise<ArchivedBackup> {
+  const skipped = backupSkipped(deps.config.archiveBackup, exportJobId);
+  if (skipped || exportJobId === null) return { state: skipped ?? NO_BACKUP };
+  const key = keys.backup(exportJobId.toLowerCase());
+  const path = iscPaths(deps.config.apiVersion).exportDocument(exportJobId);
+  try {
+    const { stored } = await deps.isc.download(path, { phase: 'backup', jobId, deadline }, async (body, info) => {
+      try {
+        return await uploadChecked(deps.store, body, both(exportCheck(), alsoRead), {
+          key, jobId, phase: 'backup', expectedBytes: info.contentLength, writable, what: 'the pre-import backup',
+        });
+      } catch (error) {
+        throw invalidDocument(error, 'the pre-import backup', 'backup', jobId);
+      }
+    });
+    deps.log.info('Backup archived', { jobId, exportJobId, key: stored.key, bytes: stored.bytes, sha256: stored.sha256 });
+    return { state: { state: 'ARCHIVED', reason: `Pre-import backup ${exportJobId} archived.` }, object: { role: 'backup', ...stored } };
+  } catch (error) {
+    const reason = unavailableReason(error, exportJobId);
+    if (reason === undefined) throw error;
+    deps.log.warn('Backup unavailable', { jobId, exportJobId, reason });
+    const kept = earlier?.backup.state === 'ARCHIVED' ? earlier.objects.find((o) => o.role === 'backup' && o.key === key) : undefined;
+    if (kept) return { state: { state: 'ARCHIVED', reason: `Kept from the archive of ${earlier?.archivedAt}: ${reason}` }, object: kept };
+    return { state: { state: 'UNAVAILABLE', reason } };
+  }
+}
+
+/** Gone for good (ISC keeps backups about a week) or never a document: say why. Anything else is retried. */
+function unavailableReason(error: unknown, exportJobId: string): string | undefined {
+  if (!(error instanceof IscError)) return undefined;
+  const tracking = error.trackingId ? `, trackingId ${error.trackingId}` : '';
+  if (error.httpStatus === 404 || error.httpStatus === 410) return `ISC no longer serves backup ${exportJobId} (${error.httpStatus}${tracking}).`;
+  if (error.code === 'IscInvalidBody') return `ISC kept sending backup ${exportJobId} as something other than an export document: ${error.message}`;
+  return undefined;
+}
+
+function both<T>(first: StreamCheck<T>, second: StreamCheck<unknown> | undefined): StreamCheck<T> {
+  if (!second) return first;
+  return {
+    write: (chunk) => {
+      first.write(chunk);
+      second.write(chunk);
+    },
+    finish: () => {
+      const result = first.finish();
+      second.finish();
+      return result;
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { Readable } from 'node:stream';
+import { IscError, type Phase } from '../core/errors.ts';
+import { CONTENT_TYPES } from '../contract/constants.ts';
+import type { ArchiveStore, StoredObject } from '../storage/archive-store.ts';
+
+/** Reads a document as it streams and judges it at the end (the results scanner, the export check). */
+export interface StreamCheck<T> {
+  write(chunk: Buffer): void;
+  /** The document ended: what was learned, or a throw saying why it is not the expected document. */
+  finish(): T;
+}
+
+export interface CheckedUpload {
+  readonly key: string;
+  readonly jobId: string;
+  readonly phase: Phase;
+  /** Content-Length as ISC announced it (undefined when it did not, or compressed the body). */
+  readonly expectedBytes: number | undefined;
+  /** Settles once this delivery may write (it holds the claim); rejects when it may not. */
+  readonly writable: Promise<unknown>;
+  /** Named in errors: "import results", "the pre-import backup". */
+  readonly what: string;
+}
+
+/**
+ * Streams an ISC document into S3 while `check` reads it, so nothing is stored that is not the
+ * whole, valid document. The store writes a small body in one PUT after the source ends, and a
+ * large one as a multipart upload completed only after the source ends; the source ends only after
+ * the length and the check have passed. So a cut-short or invalid body never replaces an object,
+ * and nothing at all is written before `writable` settles.
+ */
+export async function uploadChecked<T>(store: ArchiveStore, body: Readable, check: StreamCheck<T>, upload: CheckedUpload): Promise<{ stored: StoredObject; checked: T }> {
+  let checked: T | undefined;
+  async function* source(): AsyncGenerator<Buffer> {
+    let bytes = 0;
+    let mayWrite = false;
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      check.write(chunk);
+      if (!mayWrite) {
+        await upload.writable;
+        mayWrite = true;
+      }
+      yield chunk;
+    }
+    if (!mayWrite) await upload.writable;
+    if (upload.expectedBytes !== undefined && bytes !== upload.expectedBytes) {
+      throw new IscError('IscTruncatedBody', `ISC sent ${bytes} of ${upload.expectedBytes} bytes of ${upload.what}.`, {
+        phase: upload.phase, retryable: true, jobId: upload.jobId,
+      });
+    }
+    checked = check.finish();
+  }
+  try {
+    const stored = await store.upload(upload.key, source(), CONTENT_TYPES.json);
+    return { stored, checked: checked as T };
+  } finally {
+    body.destroy();
+  }
+}

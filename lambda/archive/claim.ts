@@ -1,0 +1,122 @@
+import { ArchiverError } from '../core/errors.ts';
+import type { Log } from '../core/log.ts';
+import { bestEffort } from '../core/background.ts';
+import { CONTENT_TYPES } from '../contract/constants.ts';
+import type { ArchiveStore } from '../storage/archive-store.ts';
+
+/** Who holds a job's claim: the Lambda request id, and when that invocation ends at the latest. */
+export interface ClaimHolder {
+  readonly requestId: string;
+  /** ISO-8601: past this, the holder is dead (Lambda stopped it) and anyone may take the claim. */
+  readonly deadline: string;
+}
+
+/** The tag a lifecycle rule uses to expire old claim versions and delete markers (docs/deploy.md). */
+export const CLAIM_TAG = { key: 'archiver-claim', value: 'true' } as const;
+
+/**
+ * One delivery at a time writes a job's objects, so racing deliveries never mix theirs. The claim
+ * is a small object beside the manifest, created with If-None-Match. It names its holder and the
+ * holder's deadline, so a crash never blocks the job for longer than the crashed invocation could
+ * have run: Lambda's retry of the same request takes the claim back at once, and any delivery
+ * takes over a claim whose holder's deadline has passed (If-Match on the claim's ETag, so two
+ * takers cannot both win).
+ */
+export class ArchiveClaim {
+  readonly #store: ArchiveStore;
+  readonly #key: string;
+  readonly #me: ClaimHolder;
+  readonly #log: Log;
+  #ours = false;
+
+  private constructor(store: ArchiveStore, key: string, me: ClaimHolder, log: Log) {
+    this.#store = store;
+    this.#key = key;
+    this.#me = me;
+    this.#log = log;
+  }
+
+  /** Tries to take the claim; resolves to the claim when ours, or to the live holder's name. */
+  static async take(store: ArchiveStore, key: string, me: ClaimHolder, now: () => number, log: Log): Promise<ArchiveClaim | ClaimHolder> {
+    const claim = new ArchiveClaim(store, key, me, log);
+    const holder = await claim.#acquire(now);
+    return holder ?? claim;
+  }
+
+  /** Whether this claim is held (it is, until released). */
+  held(): boolean {
+    return this.#ours;
+  }
+
+  /** Removes the claim; called once the manifest is written or the delivery gives up. */
+  async release(): Promise<void> {
+    if (!this.#ours) return;
+    this.#ours = false;
+    await bestEffort(() => this.#store.remove(this.#key), this.#log, 'Removing the archive claim', { key: this.#key });
+  }
+
+  async #acquire(now: () => number): Promise<ClaimHolder | undefined> {
+    const body = Buffer.from(JSON.stringify(this.#me));
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (await this.#store.putConditional(this.#key, body, CONTENT_TYPES.json, { ifNoneMatch: '*' })) return this.#won();
+      const current = await this.#store.get(this.#key);
+      // Removed between our write and our read: the job is free again, try once more.
+      if (!current) continue;
+      const holder = readHolder(current.body);
+      const mine = holder?.requestId === this.#me.requestId;
+      const expired = holder === undefined || Date.parse(holder.deadline) <= now();
+      if (!mine && !expired) return holder;
+      this.#log.info(mine ? 'Taking back our own claim (a retry of this request)' : 'Taking over a claim whose holder has run out of time', {
+        key: this.#key, holder: holder?.requestId, holderDeadline: holder?.deadline,
+      });
+      const condition = current.etag === undefined ? ({ ifNoneMatch: '*' } as const) : { ifMatch: current.etag };
+      if (await this.#store.putConditional(this.#key, body, CONTENT_TYPES.json, condition)) return this.#won();
+      // Someone else took it over first; report them if they are alive.
+      const winner = await this.#store.get(this.#key);
+      const winnerHolder = winner ? readHolder(winner.body) : undefined;
+      if (winnerHolder && Date.parse(winnerHolder.deadline) > now()) return winnerHolder;
+    }
+    return { requestId: 'unknown', deadline: new Date(now() + 1_000).toISOString() };
+  }
+
+  #won(): undefined {
+    this.#ours = true;
+    return undefined;
+  }
+}
+
+function readHolder(body: Buffer): ClaimHolder | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as Partial<ClaimHolder>;
+    if (typeof parsed.requestId === 'string' && typeof parsed.deadline === 'string' && !Number.isNaN(Date.parse(parsed.deadline))) {
+      return { requestId: parsed.requestId, deadline: parsed.deadline };
+    }
+  } catch {
+    // Unreadable (an older format or a torn write): treated as expired by the caller.
+  }
+  return undefined;
+}
+
+/**
+ * Another live delivery holds the job's claim. It stops this delivery's download before anything
+ * is written (not retryable there: downloading again would not free the claim) and never leaves
+ * the archive flow, which reports the job as being archived.
+ */
+export class ClaimBusyError extends ArchiverError {
+  readonly holder: ClaimHolder;
+  constructor(jobId: string, holder: ClaimHolder) {
+    super('ClaimBusy', `Another delivery (${holder.requestId}) is archiving ${jobId} until ${holder.deadline}.`, {
+      phase: 'archive', retryable: false, jobId,
+    });
+    this.holder = holder;
+  }
+}
+
+/** A delivery finished the job between this one's first look for a manifest and its claim. */
+export class ArchivedMeanwhileError extends ArchiverError {
+  readonly manifestBody: Buffer;
+  constructor(jobId: string, manifestBody: Buffer) {
+    super('ArchivedMeanwhile', `Another delivery archived ${jobId} first.`, { phase: 'archive', retryable: false, jobId });
+    this.manifestBody = manifestBody;
+  }
+}

@@ -1,0 +1,15 @@
+import type { ArchiveKeys } from '../contract/archive-keys.ts';
+import type { ArchiveStore } from '../storage/archive-store.ts';
+import type { RestoreLink } from './manifest.ts';
+
+/**
+ * A restore job's link back to the import it rolls back. The restore route writes it beside the
+ * restore job's archive before ISC runs the job, so whichever delivery archives that job finds it.
+ */
+export async function readRestoreLink(store: ArchiveStore, keys: ArchiveKeys): Promise<RestoreLink | null> {
+  const stored = await store.get(keys.restoreLink);
+  if (!stored) return null;
+  const parsed = JSON.parse(stored.body.toString('utf8')) as Partial<RestoreLink>;
+  if (typeof parsed.of !== 'string' || typeof parsed.preview !== 'boolean' || typeof parsed.selection !== 'object' || parsed.selection === null) return null;
+  return { of: parsed.of, preview: parsed.preview, selection: parsed.selection, previewJobId: typeof parsed.previewJobId === 'string' ? parsed.previewJobId : null };
+}
