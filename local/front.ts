@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { lambdaContext, type Handler } from './handler-host.ts';
 import { errorResponse, type ApiResponse } from '../lambda/invocation/api-response.ts';
+import { matchRoute, ROUTES } from '../lambda/contract/constants.ts';
 
 export interface FrontOptions {
   readonly port: number;
@@ -19,7 +20,6 @@ export interface Front {
   close(): Promise<void>;
 }
 
-const ROUTE = /^\/imports\/([^/]+)(\/archive|\/report)?\/?$/;
 
 /**
  * A local stand-in for API Gateway and EventBridge: turns HTTP requests into the events AWS
@@ -48,7 +48,8 @@ async function route(req: IncomingMessage, res: ServerResponse, options: FrontOp
   const url = new URL(req.url ?? '/', 'http://front');
   const method = req.method ?? 'GET';
   if (url.pathname === '/' && method === 'GET') {
-    return send(res, 200, { routes: ['GET /imports', 'POST /imports/{jobId}/archive', 'GET /imports/{jobId}', 'GET /imports/{jobId}/report', 'POST /events', 'GET /events'] });
+    const routes = Object.values(ROUTES).map((r) => `${r.method} /imports/{jobId}${r.path}`);
+    return send(res, 200, { routes: ['GET /imports', ...routes, 'POST /events', 'GET /events'] });
   }
   if (url.pathname === '/imports' && method === 'GET') return send(res, 200, { imports: await options.listArchives() });
   if (url.pathname === '/events' && method === 'GET') return send(res, 200, { published: options.publishedEvents() });
@@ -67,19 +68,20 @@ async function route(req: IncomingMessage, res: ServerResponse, options: FrontOp
       return send(res, failure.name?.startsWith('Permanent.') ? 400 : 502, { errorType: failure.name, errorMessage: failure.message });
     }
   }
-  const match = ROUTE.exec(url.pathname);
+  // The same routes API Gateway has, from the one table the function reads too.
+  const match = matchRoute(method, url.pathname);
   if (!match) return answer(res, errorResponse(404, `No route for ${method} ${url.pathname}.`, trackingId()));
-  await body(req);
-  const resource = match[2] === '/archive' ? '/imports/{jobId}/archive' : match[2] === '/report' ? '/imports/{jobId}/report' : '/imports/{jobId}';
+  const requestBody = (await body(req)).toString('utf8');
+  const resource = `/imports/{jobId}${ROUTES[match.route].path}`;
   const event = {
     resource,
     path: url.pathname,
     httpMethod: method,
     headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
     queryStringParameters: url.searchParams.size ? Object.fromEntries(url.searchParams) : null,
-    pathParameters: { jobId: safeDecode(match[1]!) },
+    pathParameters: { jobId: safeDecode(match.jobIdSegment) },
     requestContext: { requestId: randomUUID(), stage: 'local', httpMethod: method, resourcePath: resource, identity: { sourceIp: req.socket.remoteAddress } },
-    body: null,
+    body: requestBody === '' ? null : requestBody,
     isBase64Encoded: false,
   };
   answer(res, (await options.handler(event, lambdaContext(options.functionName))) as ApiResponse);

@@ -1,5 +1,5 @@
 /** Where in the archive flow a failure happened; operators filter logs and alarms on it. */
-export type Phase = 'input' | 'config' | 'secret' | 'token' | 'status' | 'download' | 'backup' | 'archive' | 'wait';
+export type Phase = 'input' | 'config' | 'secret' | 'token' | 'status' | 'download' | 'backup' | 'changes' | 'archive' | 'wait' | 'restore';
 
 export interface ArchiverErrorDetails {
   readonly phase: Phase;
@@ -103,6 +103,16 @@ export class ImportStillRunningError extends ArchiverError {
     });
     this.status = status;
     this.waitedMinutes = waitedMinutes;
+  }
+}
+
+/**
+ * A restore may not run (docs/contract.md, "Restore"): no archived backup, a preview that does not
+ * allow the apply, a backup whose bytes no longer match the manifest. Nothing reached ISC.
+ */
+export class RestoreRefusedError extends ArchiverError {
+  constructor(message: string, jobId: string) {
+    super('RestoreRefused', message, { phase: 'restore', retryable: false, jobId });
   }
 }
 

@@ -25,6 +25,7 @@ export function htmlResponse(body: string): ApiResponse {
 const DETAIL: Record<number, string> = {
   400: '400.1 Bad Request Content',
   404: '404 Not found',
+  409: '409 Conflict',
   500: '500.0 Internal Fault',
   502: '502 Bad Gateway',
   504: '504 Gateway Timeout',
@@ -43,6 +44,7 @@ export function errorResponse(statusCode: number, text: string, trackingId: stri
 export function statusFor(error: unknown): number {
   if (!(error instanceof ArchiverError)) return 500;
   if (error.code === 'InvalidInput') return 400;
+  if (error.code === 'RestoreRefused') return 409;
   if (error instanceof IscError && error.httpStatus === 404) return 404;
   if (error instanceof TimeBudgetError || error instanceof ImportStillRunningError) return 504;
   return 502;

@@ -1,12 +1,64 @@
 import type { ArchiveKeys } from '../contract/archive-keys.ts';
+import { CONTENT_TYPES } from '../contract/constants.ts';
+import type { RestoreLink } from '../archive/manifest.ts';
 import type { ArchiveStore } from '../storage/archive-store.ts';
+
+// What the restore routes write in S3 besides the archives themselves:
+//  - beside the restore job's archive, its link back to the original (read when it is archived);
+//  - under the original, one record per restore started from it (GET /imports/{jobId} lists them);
+//  - under the original, one lock per applied preview, created with If-None-Match, so the same
+//    apply sent twice submits one import.
 
 export interface RestoreEntry {
   readonly jobId: string;
   readonly preview: boolean;
   readonly at: string;
+  readonly previewJobId: string | null;
 }
 
-export async function listRestores(_store: ArchiveStore, _keys: ArchiveKeys): Promise<RestoreEntry[]> {
-  return [];
+export async function writeRestoreLink(store: ArchiveStore, restoreJobKeys: ArchiveKeys, link: RestoreLink): Promise<void> {
+  await store.put(restoreJobKeys.restoreLink, json(link), CONTENT_TYPES.json);
+}
+
+export async function recordRestore(store: ArchiveStore, originalKeys: ArchiveKeys, entry: RestoreEntry): Promise<void> {
+  await store.put(`${originalKeys.restores}${entry.jobId}.json`, json(entry), CONTENT_TYPES.json);
+}
+
+/** The preview and restore jobs started from an import, newest first. */
+export async function listRestores(store: ArchiveStore, originalKeys: ArchiveKeys): Promise<RestoreEntry[]> {
+  const keys = (await store.list(originalKeys.restores)).filter((key) => /\/[0-9a-f-]{32,36}\.json$/.test(key));
+  const entries: RestoreEntry[] = [];
+  for (const key of keys) {
+    const stored = await store.get(key);
+    if (!stored) continue;
+    const entry = JSON.parse(stored.body.toString('utf8')) as Partial<RestoreEntry>;
+    if (typeof entry.jobId === 'string' && typeof entry.preview === 'boolean' && typeof entry.at === 'string') {
+      entries.push({ jobId: entry.jobId, preview: entry.preview, at: entry.at, previewJobId: entry.previewJobId ?? null });
+    }
+  }
+  return entries.sort((a, b) => b.at.localeCompare(a.at));
+}
+
+/** The state of one preview's apply: being submitted (by whom), or submitted as an import job. */
+export type ApplyRecord = { readonly state: 'SUBMITTING'; readonly by: string; readonly at: string } | { readonly state: 'SUBMITTED'; readonly jobId: string; readonly at: string };
+
+/** Takes the apply lock of a preview; returns the record found instead when another apply has it. */
+export async function lockApply(store: ArchiveStore, originalKeys: ArchiveKeys, previewJobId: string, by: string, at: string): Promise<ApplyRecord | undefined> {
+  const key = originalKeys.restoreApply(previewJobId);
+  if (await store.putConditional(key, json({ state: 'SUBMITTING', by, at }), CONTENT_TYPES.json, { ifNoneMatch: '*' })) return undefined;
+  const found = await store.get(key);
+  return found ? (JSON.parse(found.body.toString('utf8')) as ApplyRecord) : { state: 'SUBMITTING', by: 'unknown', at };
+}
+
+export async function markApplied(store: ArchiveStore, originalKeys: ArchiveKeys, previewJobId: string, jobId: string, at: string): Promise<void> {
+  await store.put(originalKeys.restoreApply(previewJobId), json({ state: 'SUBMITTED', jobId, at }), CONTENT_TYPES.json);
+}
+
+/** ISC surely did not receive the apply (refused before sending, or the backup failed its check): allow another. */
+export async function unlockApply(store: ArchiveStore, originalKeys: ArchiveKeys, previewJobId: string): Promise<void> {
+  await store.remove(originalKeys.restoreApply(previewJobId));
+}
+
+function json(value: unknown): Buffer {
+  return Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
 }

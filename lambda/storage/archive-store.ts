@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { putObjectCommand, sha256Hex } from './put-object.ts';
 import { uploadStream } from './multipart-upload.ts';
 import { StorageError } from '../core/errors.ts';
@@ -43,6 +43,10 @@ export interface ArchiveStore {
   /** Reads a small object (a manifest, a claim, a report), or the version named. */
   get(key: string, versionId?: string): Promise<StoredManifest | undefined>;
   remove(key: string): Promise<void>;
+  /** Streams a (possibly large) object, or the version named; undefined when it is not there. */
+  stream(key: string, versionId?: string): Promise<Readable | undefined>;
+  /** Keys under a prefix (at most a few thousand: restore records). */
+  list(prefix: string): Promise<string[]>;
 }
 
 /** Parts of 5 MiB (S3's minimum), two in flight: memory stays near 15 MiB whatever the document's size. */
@@ -132,6 +136,29 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
         if (status === 412 || status === 409) return false;
         throw failed('conditional put', key, error);
       }
+    },
+    async stream(key, versionId) {
+      try {
+        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
+        return out.Body as Readable;
+      } catch (error) {
+        if ((error as { name?: string }).name === 'NoSuchKey' || httpStatusOf(error) === 404) return undefined;
+        throw failed('read', key, error);
+      }
+    },
+    async list(prefix) {
+      const keys: string[] = [];
+      let token: string | undefined;
+      try {
+        do {
+          const out = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+          for (const object of out.Contents ?? []) if (object.Key) keys.push(object.Key);
+          token = out.IsTruncated ? out.NextContinuationToken : undefined;
+        } while (token && keys.length < 10_000);
+      } catch (error) {
+        throw failed('list', prefix, error);
+      }
+      return keys;
     },
     async get(key, versionId) {
       try {

@@ -1,0 +1,133 @@
+import type { Readable } from 'node:stream';
+import type { ArchiveDeps } from '../archive/archive-types.ts';
+import { parseManifest, type Manifest, type ManifestObject, type RestoreSelection } from '../archive/manifest.ts';
+import { archiveKeys } from '../contract/archive-keys.ts';
+import type { Deadline } from '../core/deadline.ts';
+import { IscError, RestoreRefusedError } from '../core/errors.ts';
+import type { CallContext } from '../isc/isc-client.ts';
+import { iscPaths } from '../isc/isc-paths.ts';
+import { backupHoldings, touchedObjects } from './archived-documents.ts';
+import { backupProblem, previewProblem } from './restore-guard.ts';
+import { type NotRestorable, planRestore } from './restore-plan.ts';
+import { lockApply, markApplied, recordRestore, unlockApply, writeRestoreLink } from './restore-records.ts';
+import { verifiedBackup } from './verified-backup.ts';
+
+/** Submits an sp-config import (multipart `data` + `options`); never retried once ISC may have it. */
+export interface ImportSubmitter {
+  postImport(path: string, request: { data: () => Promise<Readable>; options: Record<string, unknown> }, ctx: CallContext): Promise<unknown>;
+}
+
+export interface RestoreRequest {
+  readonly jobId: string;
+  readonly types?: readonly string[] | undefined;
+  /** Set for an apply: the archived preview that allows it. Unset: a preview. */
+  readonly previewJobId?: string | undefined;
+  /** Names this request in the apply lock. */
+  readonly requestId: string;
+}
+
+export interface RestoreStarted {
+  /** The import job ISC runs for the restore (the preview, or the restore itself). */
+  readonly jobId: string;
+  readonly restoreOf: string;
+  readonly preview: boolean;
+  readonly selection: RestoreSelection;
+  readonly notRestorable: readonly NotRestorable[];
+  readonly previewJobId: string | null;
+}
+
+/**
+ * Rolls an import back from its archived backup (docs/contract.md, "Restore"). The steps:
+ *  1. the original's archive must hold its backup;
+ *  2. what the import touched (its results) and what of it the backup holds: the selection;
+ *  3. an apply needs an archived, error-free preview of the same selection, and takes the
+ *     preview's apply lock, so the same apply sent twice submits one import;
+ *  4. the backup's exact bytes go to ISC, checked against the manifest as they stream;
+ *  5. the restore job is linked to the original, both ways, for its archive and GET /imports.
+ * Every refusal (409) happens before anything reaches ISC.
+ */
+export async function startRestore(request: RestoreRequest, deps: ArchiveDeps & { isc: ImportSubmitter }, deadline: Deadline): Promise<RestoreStarted> {
+  const { store, log } = deps;
+  const { jobId } = request;
+  const { tenant } = await deps.credentials.get();
+  const keys = archiveKeys(deps.config.prefix, tenant, jobId);
+  const preview = request.previewJobId === undefined;
+
+  // 1. The original's archive and its backup.
+  const original = await readManifest(deps, tenant, jobId);
+  const problem = backupProblem(original, jobId);
+  if (problem || !original) throw new RestoreRefusedError(problem ?? 'No archive.', jobId);
+  const backup = role(original, 'backup');
+
+  // 2. The selection: touched objects the backup holds, by the backup's ids.
+  const touched = await touchedObjects(store, role(original, 'results'));
+  const holdings = await backupHoldings(store, backup, new Set(touched.map((o) => o.type)));
+  const plan = planRestore(touched, holdings, request.types);
+  if (plan.selection.includeTypes.length === 0) {
+    throw new RestoreRefusedError(`Nothing to restore for ${jobId}: none of the objects it touched${request.types ? ' of those types' : ''} is in its backup.`, jobId);
+  }
+
+  // 3. An apply: the preview allows it, and this is the first apply of that preview.
+  const at = now(deps).toISOString();
+  if (request.previewJobId !== undefined) {
+    const previewManifest = await readManifest(deps, tenant, request.previewJobId);
+    const refused = previewProblem(previewManifest, request.previewJobId, jobId, plan.selection, now(deps).getTime());
+    if (refused) throw new RestoreRefusedError(refused, jobId);
+    const other = await lockApply(store, keys, request.previewJobId, request.requestId, at);
+    if (other?.state === 'SUBMITTED') {
+      log.info('This preview was applied already; not submitting again', { jobId, previewJobId: request.previewJobId, restoreJobId: other.jobId });
+      return { jobId: other.jobId, restoreOf: jobId, preview: false, selection: plan.selection, notRestorable: plan.notRestorable, previewJobId: request.previewJobId };
+    }
+    if (other) throw new RestoreRefusedError(`An apply of preview ${request.previewJobId} is being submitted since ${other.at}; check ISC's imports before trying again.`, jobId);
+  }
+
+  // 4. Submit the backup, unchanged, narrowed by options.
+  const options = { includeTypes: plan.selection.includeTypes, objectOptions: plan.selection.objectOptions };
+  const ctx = { phase: 'restore' as const, jobId, deadline };
+  let submitted: unknown;
+  try {
+    submitted = await deps.isc.postImport(iscPaths(deps.config.apiVersion).importStart(preview), { data: () => verifiedBackup(store, backup, jobId), options }, ctx);
+  } catch (error) {
+    // Refused before ISC could act (our check, or ISC's own 4xx): the apply may be tried again.
+    if (request.previewJobId !== undefined && surelyNotApplied(error)) await unlockApply(store, keys, request.previewJobId);
+    throw error;
+  }
+  const restoreJobId = jobIdOf(submitted, jobId);
+
+  // 5. Link the restore job and the original, both ways.
+  const link = { of: jobId, preview, selection: plan.selection, previewJobId: request.previewJobId ?? null };
+  await writeRestoreLink(store, archiveKeys(deps.config.prefix, tenant, restoreJobId), link);
+  await recordRestore(store, keys, { jobId: restoreJobId, preview, at, previewJobId: request.previewJobId ?? null });
+  if (request.previewJobId !== undefined) await markApplied(store, keys, request.previewJobId, restoreJobId, at);
+  log.info(preview ? 'Restore preview submitted' : 'Restore submitted', { jobId, restoreJobId, includeTypes: options.includeTypes, notRestorable: plan.notRestorable.length });
+  return { jobId: restoreJobId, restoreOf: jobId, preview, selection: plan.selection, notRestorable: plan.notRestorable, previewJobId: request.previewJobId ?? null };
+}
+
+async function readManifest(deps: ArchiveDeps, tenant: string, jobId: string): Promise<Manifest | undefined> {
+  const key = archiveKeys(deps.config.prefix, tenant, jobId).manifest;
+  const stored = await deps.store.get(key);
+  return stored ? parseManifest(stored.body, key) : undefined;
+}
+
+function role(manifest: Manifest, name: ManifestObject['role']): ManifestObject {
+  const object = manifest.objects.find((o) => o.role === name);
+  if (!object) throw new RestoreRefusedError(`The archive of ${manifest.jobId} names no ${name} object.`, manifest.jobId);
+  return object;
+}
+
+function surelyNotApplied(error: unknown): boolean {
+  if (error instanceof RestoreRefusedError) return true;
+  return error instanceof IscError && error.httpStatus !== undefined && error.httpStatus >= 400 && error.httpStatus < 500;
+}
+
+function jobIdOf(answer: unknown, jobId: string): string {
+  const id = typeof answer === 'object' && answer !== null ? (answer as { jobId?: unknown }).jobId : undefined;
+  if (typeof id !== 'string' || !/^[0-9a-f-]{32,36}$/i.test(id)) {
+    throw new IscError('IscUnexpectedAnswer', `ISC accepted the restore of ${jobId} but named no import job; check ISC's imports.`, { phase: 'restore', retryable: false, jobId });
+  }
+  return id.toLowerCase();
+}
+
+function now(deps: ArchiveDeps): Date {
+  return (deps.now ?? (() => new Date()))();
+}

@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import { Transform, type Readable } from 'node:stream';
+import { RestoreRefusedError } from '../core/errors.ts';
+import type { ManifestObject } from '../archive/manifest.ts';
+import type { ArchiveStore } from '../storage/archive-store.ts';
+
+/**
+ * The archived backup as it streams out of S3, checked against the manifest: its sha256 and size
+ * are compared as the last byte passes, before the stream ends, so a submission built from it is
+ * cut off (never complete) when the bytes differ. Memory stays at a chunk whatever the size.
+ */
+export async function verifiedBackup(store: ArchiveStore, object: ManifestObject, jobId: string): Promise<Readable> {
+  const source = await store.stream(object.key, object.versionId);
+  if (!source) throw new RestoreRefusedError(`The archived backup ${object.key} is missing from the bucket.`, jobId);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const mismatch = () => new RestoreRefusedError(`The archived backup ${object.key} does not match the manifest (sha256 or size differ): it was not submitted.`, jobId);
+  const check = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      if (bytes > object.bytes) return done(mismatch());
+      hash.update(chunk);
+      done(null, chunk);
+    },
+    flush(done) {
+      done(bytes === object.bytes && hash.digest('hex') === object.sha256 ? null : mismatch());
+    },
+  });
+  source.once('error', (error) => check.destroy(error));
+  return source.pipe(check);
+}
