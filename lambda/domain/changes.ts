@@ -10,8 +10,10 @@ export type ShownValue = unknown | { readonly truncated: true; readonly preview:
 export interface FieldChange {
   /** JSON Pointer into the export entry's `object` (RFC 6901). */
   readonly path: string;
-  readonly before: ShownValue;
-  readonly after: ShownValue;
+  /** Absent (the property left out of the JSON) when the key does not exist before the import. */
+  readonly before?: ShownValue;
+  /** Absent (the property left out of the JSON) when the key does not exist after the import. */
+  readonly after?: ShownValue;
 }
 
 export interface ObjectChange {

@@ -13,6 +13,11 @@ export interface WalkerOptions {
   onValue(path: readonly PathKey[], value: unknown): void;
   /** Called when a walked container ends, with how many entries it held. */
   onEnd?(path: readonly PathKey[], entries: number): void;
+  /**
+   * Captured values are handed over whole, not cut to CAPTURE_LIMITS: for a caller that chooses
+   * itself what it captures and needs it exact (the changes extractor). Default false.
+   */
+  readonly exact?: boolean;
 }
 
 /** A captured value is at most `bytes` long as JSON, and is then cut to these sizes for keeping. */
@@ -225,7 +230,7 @@ export class JsonStreamWalker {
     const capture = this.#capture;
     if (capture && !capture.oversized) {
       capture.size += n - capture.start;
-      if (capture.size > CAPTURE_LIMITS.bytes) {
+      if (capture.size > CAPTURE_LIMITS.bytes && !this.#options.exact) {
         capture.oversized = true;
         capture.chunks = [];
       } else capture.chunks.push(Buffer.from(buf.subarray(capture.start)));
@@ -378,9 +383,11 @@ export class JsonStreamWalker {
     if (!capture || capture.depth !== this.#stack.length) return;
     this.#capture = undefined;
     let value: unknown = OVERSIZED;
-    if (!capture.oversized && capture.size + end - capture.start <= CAPTURE_LIMITS.bytes) {
+    const exact = this.#options.exact === true;
+    if (!capture.oversized && (exact || capture.size + end - capture.start <= CAPTURE_LIMITS.bytes)) {
       capture.chunks.push(buf.subarray(capture.start, end));
-      value = bound(JSON.parse(Buffer.concat(capture.chunks).toString('utf8')));
+      const parsed: unknown = JSON.parse(Buffer.concat(capture.chunks).toString('utf8'));
+      value = exact ? parsed : bound(parsed);
     }
     this.#options.onValue(capture.path, value);
   }
