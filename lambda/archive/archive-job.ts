@@ -2,12 +2,16 @@ import { startEarly } from '../core/background.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { StorageError } from '../core/errors.ts';
 import { archiveKeys, type ArchiveKeys } from '../contract/archive-keys.ts';
-import { emptyCounts, type Summary } from '../domain/summary.ts';
+import type { ChangesRecord } from '../domain/changes.ts';
+import { emptyCounts, type ObjectRef, type Summary } from '../domain/summary.ts';
+import type { ResultsDigest } from '../results/results-scanner.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
 import { isRunning, parseImportStatus, type ImportStatus } from '../isc/job-status.ts';
 import type { ConditionalWrite } from '../storage/archive-store.ts';
 import type { ArchiveDeps, ArchiveRequest, ArchiveResult, Archived } from './archive-types.ts';
+import { exportAfterState, type ExportStarter, touchedReader } from './after-state-step.ts';
 import { archiveBackup } from './backup-step.ts';
+import { changesPlanned, recordChanges } from './changes-step.ts';
 import { ArchiveClaim, ArchivedMeanwhileError, ClaimBusyError } from './claim.ts';
 import { buildManifest, parseManifest, type Manifest, type ManifestObject } from './manifest.ts';
 import { readRestoreLink } from './restore-link.ts';
@@ -22,7 +26,7 @@ export type { ArchiveDeps, ArchiveRequest, ArchiveResult, Archived } from './arc
  *  1. find the manifest: an archived job is answered from S3 without calling ISC (unless forced);
  *  2. read the import's status and wait while it runs (or hand the wait back to the caller);
  *  3. claim the job, while the results download begins: nothing is written before the claim;
- *  4. the results, then the pre-import backup they name;
+ *  4. the results, the after-state export (the changes), the pre-import backup;
  *  5. the report, then the manifest, last: its presence means "archived";
  *  6. release the claim.
  */
@@ -81,19 +85,29 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
     const previous = earlier ? parseManifest(earlier.body, keys.manifest) : undefined;
     const restore = startEarly(readRestoreLink(store, keys), log, 'Reading the restore link');
 
-    // 4. The results, then the backup they name.
+    // 4. The results; then, at once, the after-state export of the objects they name as imported
+    //    (the closer to the import, the truer), while the backup streams in and the touched objects
+    //    are read out of it; then the changes between the two.
     const results = finished.status === 'CANCELLED' ? undefined : await archiveResults(deps, keys, jobId, deadline, writable);
     const exportJobId = results?.digest.exportJobId ?? null;
-    const backup = await archiveBackup(deps, keys, jobId, exportJobId, deadline, writable, previous);
-    const objects: ManifestObject[] = [...(results ? [results.stored] : []), ...(backup.object ? [backup.object] : [])];
+    const touched = results ? touchedOf(results.digest) : [];
+    const planned = changesPlanned(deps.config.archiveChanges, finished, touched);
+    const afterState = planned === 'EXPORT'
+      ? startEarly(exportAfterState({ ...deps, isc: deps.isc as typeof deps.isc & ExportStarter }, keys, jobId, touched, deadline, writable, !request.wait), log, 'Exporting the after-state')
+      : undefined;
+    const backup = await archiveBackup(deps, keys, jobId, exportJobId, deadline, writable, previous, afterState ? () => touchedReader(touched) : undefined);
+    const changes = afterState
+      ? await recordChanges(deps, keys, { jobId, tenant, touched, afterState, before: backup.read && backup.object ? { exportJobId: exportJobId ?? '', key: backup.object.key, objects: backup.read } : null })
+      : { record: planned as ChangesRecord, document: null, objects: [] };
+    const objects: ManifestObject[] = [...(results ? [results.stored] : []), ...(backup.object ? [backup.object] : []), ...changes.objects];
 
     // 5. The report (it lists every other object), then the manifest.
     const facts = {
-      tenant, apiVersion: deps.config.apiVersion, job: finished, exportJobId, backup: backup.state,
+      tenant, apiVersion: deps.config.apiVersion, job: finished, exportJobId, backup: backup.state, changes: changes.record,
       summary: results?.digest.summary ?? emptySummary(), restore: await restore, archivedAt: now(deps),
     };
     const condition = await writable;
-    objects.push(await writeReport(deps, keys, buildManifest({ ...facts, objects }), results?.digest.samples ?? null));
+    objects.push(await writeReport(deps, keys, buildManifest({ ...facts, objects }), results?.digest.samples ?? null, changes.document));
     const manifest = buildManifest({ ...facts, objects });
     if (!(await writeManifest(deps, keys, manifest, condition))) throw manifestRaceLost(jobId, keys);
     return manifest;
@@ -105,6 +119,11 @@ function manifestRaceLost(jobId: string, keys: ArchiveKeys): StorageError {
   return new StorageError(`The manifest ${keys.manifest} changed while this delivery held the claim on ${jobId}; a retry will find the newer archive.`, {
     retryable: true, jobId,
   });
+}
+
+/** Every object the results list as imported (the scanner keeps them all, not only the report's samples). */
+function touchedOf(digest: ResultsDigest): readonly ObjectRef[] {
+  return (digest as ResultsDigest & { touched?: readonly ObjectRef[] }).touched ?? digest.samples.importedObjects;
 }
 
 function emptySummary(): Summary {

@@ -4,13 +4,15 @@ import type { ArchiveKeys } from '../contract/archive-keys.ts';
 import { isJobId } from '../contract/job-id.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
 import type { ArchiveDeps } from './archive-types.ts';
-import { type StreamCheck, uploadChecked } from './checked-upload.ts';
+import { bothChecks, type StreamCheck, uploadChecked } from './checked-upload.ts';
 import { exportCheck, invalidDocument } from './document-checks.ts';
 import type { Manifest, ManifestObject } from './manifest.ts';
 
-export interface ArchivedBackup {
+export interface ArchivedBackup<T> {
   readonly state: Manifest['backup'];
   readonly object?: ManifestObject;
+  /** What `alsoRead` learned from the bytes stored (only when they were downloaded this time). */
+  readonly read?: T;
 }
 
 const NO_BACKUP = { state: 'NONE', reason: 'The import results name no pre-import backup (no exportJobId).' } as const;
@@ -24,23 +26,24 @@ export function backupSkipped(enabled: boolean, exportJobId: string | null): Man
 }
 
 /**
- * Streams the pre-import backup into S3, checked as an export document as it passes (`alsoRead`
- * sees the same bytes: the changes step picks the touched objects out of them). A backup ISC no
+ * Streams the pre-import backup into S3, checked as an export document as it passes (a fresh
+ * `alsoRead` per download attempt sees the same bytes: the changes step picks the touched objects
+ * out of them). A backup ISC no
  * longer serves, or keeps sending as something other than an export document, is recorded as
  * UNAVAILABLE with the reason, unless an earlier archive holds it: then that copy is kept.
  */
-export async function archiveBackup(
+export async function archiveBackup<T = undefined>(
   deps: ArchiveDeps, keys: ArchiveKeys, jobId: string, exportJobId: string | null, deadline: Deadline,
-  writable: Promise<unknown>, earlier: Manifest | undefined, alsoRead?: StreamCheck<unknown>,
-): Promise<ArchivedBackup> {
+  writable: Promise<unknown>, earlier: Manifest | undefined, alsoRead?: () => StreamCheck<T>,
+): Promise<ArchivedBackup<T>> {
   const skipped = backupSkipped(deps.config.archiveBackup, exportJobId);
   if (skipped || exportJobId === null) return { state: skipped ?? NO_BACKUP };
   const key = keys.backup(exportJobId.toLowerCase());
   const path = iscPaths(deps.config.apiVersion).exportDocument(exportJobId);
   try {
-    const { stored } = await deps.isc.download(path, { phase: 'backup', jobId, deadline }, async (body, info) => {
+    const { stored, checked } = await deps.isc.download(path, { phase: 'backup', jobId, deadline }, async (body, info) => {
       try {
-        return await uploadChecked(deps.store, body, both(exportCheck(), alsoRead), {
+        return await uploadChecked(deps.store, body, bothChecks(exportCheck(), alsoRead?.() ?? nothingMore<T>()), {
           key, jobId, phase: 'backup', expectedBytes: info.contentLength, writable, what: 'the pre-import backup',
         });
       } catch (error) {
@@ -48,7 +51,7 @@ export async function archiveBackup(
       }
     });
     deps.log.info('Backup archived', { jobId, exportJobId, key: stored.key, bytes: stored.bytes, sha256: stored.sha256 });
-    return { state: { state: 'ARCHIVED', reason: `Pre-import backup ${exportJobId} archived.` }, object: { role: 'backup', ...stored } };
+    return { state: { state: 'ARCHIVED', reason: `Pre-import backup ${exportJobId} archived.` }, object: { role: 'backup', ...stored }, read: checked.second };
   } catch (error) {
     const reason = unavailableReason(error, exportJobId);
     if (reason === undefined) throw error;
@@ -68,17 +71,6 @@ function unavailableReason(error: unknown, exportJobId: string): string | undefi
   return undefined;
 }
 
-function both<T>(first: StreamCheck<T>, second: StreamCheck<unknown> | undefined): StreamCheck<T> {
-  if (!second) return first;
-  return {
-    write: (chunk) => {
-      first.write(chunk);
-      second.write(chunk);
-    },
-    finish: () => {
-      const result = first.finish();
-      second.finish();
-      return result;
-    },
-  };
+function nothingMore<T>(): StreamCheck<T> {
+  return { write() {}, finish: () => undefined as T };
 }

@@ -1,5 +1,6 @@
 import { CONTENT_TYPES } from '../contract/constants.ts';
 import type { ArchiveKeys } from '../contract/archive-keys.ts';
+import type { ChangesDocument } from '../domain/changes.ts';
 import type { Samples } from '../domain/summary.ts';
 import { renderReport } from '../report/report-renderer.ts';
 import type { ConditionalWrite } from '../storage/archive-store.ts';
@@ -7,7 +8,8 @@ import type { ArchiveDeps } from './archive-types.ts';
 import type { Manifest, ManifestObject } from './manifest.ts';
 
 /** Writes report.html from the manifest-to-be (the report describes every other object). */
-export async function writeReport(deps: ArchiveDeps, keys: ArchiveKeys, manifest: Manifest, samples: Samples | null): Promise<ManifestObject> {
+export async function writeReport(deps: ArchiveDeps, keys: ArchiveKeys, manifest: Manifest, samples: Samples | null, changes: ChangesDocument | null): Promise<ManifestObject> {
+  void changes; // shown once the report has its "What changed" section
   const html = renderReport({ ...manifest, samples });
   const report = await deps.store.put(keys.report, Buffer.from(html, 'utf8'), CONTENT_TYPES.html);
   deps.log.info('Report written', { jobId: manifest.jobId, key: report.key, bytes: report.bytes });

@@ -8,6 +8,8 @@ export interface IscPaths {
   importResults(jobId: string): string;
   exportStatus(jobId: string): string;
   exportDocument(jobId: string): string;
+  exportStart(): string;
+  importStart(preview: boolean): string;
 }
 
 export function iscPaths(version: ApiVersion): IscPaths {
@@ -20,5 +22,7 @@ export function iscPaths(version: ApiVersion): IscPaths {
     importResults: (jobId) => `${base}/import/${id(jobId)}/download`,
     exportStatus: (jobId) => `${base}/export/${id(jobId)}`,
     exportDocument: (jobId) => `${base}/export/${id(jobId)}/download`,
+    exportStart: () => `${base}/export`,
+    importStart: (preview) => `${base}/import${preview ? '?preview=true' : ''}`,
   };
 }

@@ -55,6 +55,12 @@ export class ArchiveMetrics {
     this.#metrics.addMetric('ContinuedWaiting', MetricUnit.Count, 1);
   }
 
+  /** A restore preview or apply was submitted to ISC. */
+  restoreStarted(preview: boolean): void {
+    this.#recorded = true;
+    this.#metrics.addMetric(preview ? 'RestorePreviews' : 'RestoresApplied', MetricUnit.Count, 1);
+  }
+
   accepted(): void {
     this.#recorded = true;
     this.#metrics.addMetric('HandedOff', MetricUnit.Count, 1);

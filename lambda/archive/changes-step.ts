@@ -1,0 +1,51 @@
+import { CONTENT_TYPES } from '../contract/constants.ts';
+import type { ArchiveKeys } from '../contract/archive-keys.ts';
+import type { ChangesDocument, ChangesRecord } from '../domain/changes.ts';
+import type { ObjectRef } from '../domain/summary.ts';
+import { CHANGES_REASONS, changesRecord, computedChangesRecord } from '../changes/changes-record.ts';
+import { computeChanges } from '../changes/compute-changes.ts';
+import type { ExtractedObject } from '../changes/touched-object-extractor.ts';
+import type { ImportStatus } from '../isc/job-status.ts';
+import { AfterStateUnavailable, type AfterState } from './after-state-step.ts';
+import type { ArchiveDeps } from './archive-types.ts';
+import type { ManifestObject } from './manifest.ts';
+
+/** Whether the after-state is exported for this job, or why not (docs/changes.md, "States"). */
+export function changesPlanned(enabled: boolean, job: ImportStatus, touched: readonly ObjectRef[]): ChangesRecord | 'EXPORT' {
+  if (!enabled) return changesRecord('DISABLED', CHANGES_REASONS.disabled);
+  if (job.status === 'CANCELLED') return changesRecord('NONE', CHANGES_REASONS.cancelled);
+  if (touched.length === 0) return changesRecord('NONE', CHANGES_REASONS.nothingImported);
+  return 'EXPORT';
+}
+
+export interface RecordedChanges {
+  readonly record: ChangesRecord;
+  readonly document: ChangesDocument | null;
+  readonly objects: readonly ManifestObject[];
+}
+
+/**
+ * Compares the after-state with the backup and writes changes.json. An after-state that could
+ * not be had leaves the state UNAVAILABLE with the reason; the archive completes either way.
+ */
+export async function recordChanges(
+  deps: ArchiveDeps, keys: ArchiveKeys,
+  input: { jobId: string; tenant: string; touched: readonly ObjectRef[]; afterState: Promise<AfterState>; before: { exportJobId: string; key: string; objects: readonly ExtractedObject[] } | null },
+): Promise<RecordedChanges> {
+  let after: AfterState;
+  try {
+    after = await input.afterState;
+  } catch (error) {
+    if (!(error instanceof AfterStateUnavailable)) throw error;
+    deps.log.warn('Changes unavailable', { jobId: input.jobId, reason: error.message, afterExportJobId: error.exportJobId });
+    return { record: changesRecord('UNAVAILABLE', error.message, { exportJobId: error.exportJobId, exportedAt: null }), document: null, objects: [] };
+  }
+  const computed = computeChanges({
+    jobId: input.jobId, tenant: input.tenant, touched: input.touched, before: input.before,
+    after: { exportJobId: after.exportJobId, key: after.stored.key, exportedAt: after.exportedAt, objects: after.objects },
+  });
+  const body = Buffer.from(`${JSON.stringify(computed.document, null, 2)}\n`, 'utf8');
+  const stored = await deps.store.put(keys.changes, body, CONTENT_TYPES.json);
+  deps.log.info('Changes recorded', { jobId: input.jobId, key: stored.key, counts: computed.counts });
+  return { record: computedChangesRecord(computed), document: computed.document, objects: [after.stored, { role: 'changes', ...stored }] };
+}
