@@ -6,6 +6,7 @@ interface ManifestView {
   exportJobId: string | null;
   objects: { role: string; key: string; bytes: number }[];
   backup: { state: string; reason: string };
+  changes?: { state: string; reason: string; counts: { created: number; changed: number; unchanged: number; unknown: number } };
   summary: { byType: Record<string, Counts>; totals: Counts };
 }
 interface Counts {
@@ -25,6 +26,12 @@ export function describeArchive(outcome: string, manifest: ManifestView, reportU
   for (const object of manifest.objects) lines.push(`    ${object.role.padEnd(8)} ${object.key} (${object.bytes} bytes)`);
   lines.push(`    manifest ${manifestKeyOf(manifest)}`);
   lines.push(`    backup   ${manifest.backup.state}: ${manifest.backup.reason}`);
+  if (manifest.changes) {
+    const c = manifest.changes.counts;
+    lines.push(manifest.changes.state === 'COMPUTED'
+      ? `    changes  ${c.changed} changed · ${c.created} created · ${c.unchanged} unchanged · ${c.unknown} unknown`
+      : `    changes  ${manifest.changes.state}: ${manifest.changes.reason}`);
+  }
   lines.push(`    totals   ${counts(manifest.summary.totals)}`);
   for (const [type, c] of Object.entries(manifest.summary.byType)) lines.push(`      ${type.padEnd(22)} ${counts(c)}`);
   for (const error of firstErrors) lines.push(`    error    ${error}`);

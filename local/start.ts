@@ -12,12 +12,17 @@ import { listArchivedImports } from './archive-listing.ts';
 import { DEMO_JOBS, seedDemoTenant, type DemoJob } from './demo-tenant.ts';
 import { describeArchive, describeFailure } from './cli-output.ts';
 import { ProgressBoard } from './progress-board.ts';
+import { restoreImport, type RestoreCliDeps } from './restore-cli.ts';
+import { DEFAULTS } from '../lambda/contract/constants.ts';
 
 const USAGE = `Usage:
   npm start                            local demo, then keep serving the API (Ctrl-C stops)
   npm start -- --once                  local demo, exit 0 only if every demo job was archived as expected
   npm start -- archive <jobId>...      archive the given jobs and exit
-Options: --port <n> (default 3000, or PORT), --data-dir <dir> (default .local), --verbose (show the function's logs)
+  npm start -- restore <jobId>         preview a restore of an archived import from its backup, and exit
+  npm start -- restore <jobId> --apply <previewJobId>   apply a previewed restore, and exit
+Options: --types SOURCE,TRANSFORM (restore only those types),
+         --port <n> (default 3000, or PORT), --data-dir <dir> (default .local), --verbose (show the function's logs)
 Real tenant: set SAIL_BASE_URL, SAIL_CLIENT_ID, SAIL_CLIENT_SECRET; ARCHIVE_BUCKET (with AWS credentials) for a real bucket.`;
 
 const { values, positionals } = parseArgs({
@@ -27,6 +32,8 @@ const { values, positionals } = parseArgs({
     port: { type: 'string', default: process.env.PORT ?? '3000' },
     'data-dir': { type: 'string', default: '.local' },
     verbose: { type: 'boolean', default: false },
+    apply: { type: 'string' },
+    types: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -35,8 +42,9 @@ if (values.help) {
   process.exit(0);
 }
 const [command, ...jobIds] = positionals;
-if (command !== undefined && command !== 'archive') fail(`Unknown command "${command}".\n${USAGE}`);
+if (command !== undefined && command !== 'archive' && command !== 'restore') fail(`Unknown command "${command}".\n${USAGE}`);
 if (command === 'archive' && jobIds.length === 0) fail(`Name at least one job id.\n${USAGE}`);
+if (command === 'restore' && jobIds.length !== 1) fail(`Name the one archived import to restore.\n${USAGE}`);
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, not "${values.port}".`);
 
@@ -65,13 +73,13 @@ const stack = await startDevStack({
 
 const board = new ProgressBoard(process.stdout.isTTY === true && command === 'archive');
 const restore = captureFunctionOutput((entry) => board.onLog(entry), values.verbose);
-const env = stack.env(realBucket ? { ARCHIVE_PREFIX: process.env.ARCHIVE_PREFIX ?? 'sp-config/' } : {});
-for (const name of ['ARCHIVE_PREFIX', 'ISC_API_VERSION', 'ARCHIVE_BACKUP'] as const) if (process.env[name] !== undefined) env[name] = process.env[name]!;
+const env = stack.env(realBucket ? { ARCHIVE_PREFIX: process.env.ARCHIVE_PREFIX ?? DEFAULTS.prefix } : {});
+for (const name of ['ARCHIVE_PREFIX', 'ISC_API_VERSION', 'ARCHIVE_BACKUP', 'ARCHIVE_CHANGES'] as const) if (process.env[name] !== undefined) env[name] = process.env[name]!;
 if (stack.isc) seedDemoTenant(stack.isc);
 handler = await loadHandler(env);
 
 const tenant = tenantMode ? tenantName() : stack.isc!.tenant;
-const prefix = env.ARCHIVE_PREFIX ?? 'sp-config/';
+const prefix = env.ARCHIVE_PREFIX ?? DEFAULTS.prefix;
 const s3 = new S3Client({ forcePathStyle: Boolean(stack.s3) });
 let front: Front;
 try {
@@ -95,10 +103,22 @@ if (stack.isc) console.log(`  ISC double       ${stack.isc.url} (tenant ${tenant
 console.log(`  S3               ${stack.s3 ? `${stack.s3.url} (embedded; data in ${resolve(dataDir, 's3')})` : 'AWS'} bucket ${stack.bucket}`);
 console.log(`  API              ${front.url}`);
 
+const restoreDeps: RestoreCliDeps = {
+  handler, apiUrl: front.url, s3, bucket: stack.bucket, say: (line) => console.log(line),
+  settle: async () => {
+    while (background.size) await Promise.all([...background]);
+  },
+};
 if (command === 'archive') {
   const code = await archiveJobs(jobIds);
   await shutdown();
   process.exit(code);
+}
+if (command === 'restore') {
+  const types = values.types?.split(',').map((t) => t.trim()).filter(Boolean);
+  const { ok } = await restoreImport(restoreDeps, jobIds[0]!, { types, previewJobId: values.apply });
+  await shutdown();
+  process.exit(ok ? 0 : 1);
 }
 if (!tenantMode) {
   const ok = await runDemo();
@@ -139,7 +159,10 @@ async function runDemo(): Promise<boolean> {
     if (!matches) console.log(`    ✗ expected ${job.expect.status} with backup ${job.expect.backup}`);
   }
   console.log(ok ? '\nAll demo jobs archived as expected.' : '\nSome demo jobs were not archived as expected.');
-  return ok;
+  // Roll the COMPLETE import back, previewed first: what would come back, what cannot.
+  console.log('');
+  const previewed = await restoreImport(restoreDeps, DEMO_JOBS[0]!.jobId, {});
+  return ok && previewed.ok;
 }
 
 async function deliver(job: DemoJob): Promise<string> {
