@@ -2,7 +2,7 @@ import type { ApiVersion } from '../contract/constants.ts';
 
 export { API_VERSIONS, type ApiVersion } from '../contract/constants.ts';
 
-/** Paths of the four sp-config endpoints the archiver reads, per API family (see isc-api.md). */
+/** Paths of the sp-config endpoints the archiver calls, per API family (docs/isc-api.md). */
 export interface IscPaths {
   importStatus(jobId: string): string;
   importResults(jobId: string): string;
