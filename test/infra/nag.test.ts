@@ -6,8 +6,19 @@ import { BUCKET_KEY_ARN, SECRET_ARN, SECRET_KEY_ARN, synth } from './synth.ts';
 
 const stacks = [
   ['the default stack', synth()],
-  ['a stack with an alarm email and a reservation', synth({ alarmEmail: 'iam-team@example.com', reservedConcurrency: 10 })],
-  ['the existing-resources stack', synth({ bucketName: 'acme-audit-archive', bucketKeyArn: BUCKET_KEY_ARN, secretArn: SECRET_ARN, secretKeyArn: SECRET_KEY_ARN, eventBusName: 'identity-events', archivePrefix: 'audit/isc/' })],
+  [
+    'the existing-resources stack with alarms and a reservation',
+    synth({
+      bucketName: 'acme-audit-archive',
+      bucketKeyArn: BUCKET_KEY_ARN,
+      secretArn: SECRET_ARN,
+      secretKeyArn: SECRET_KEY_ARN,
+      eventBusName: 'identity-events',
+      archivePrefix: 'audit/isc/',
+      alarmEmail: 'iam-team@example.com',
+      reservedConcurrency: 10,
+    }),
+  ],
 ] as const;
 
 describe('cdk-nag AwsSolutions checks', () => {
