@@ -1,12 +1,5 @@
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { ArchiverStack, settingsFromContext } from './archiver-stack.ts';
+import { App } from 'aws-cdk-lib';
+import { defineArchiverApp } from './archiver-app.ts';
 
-const app = new App();
-// Every synth checks the AWS Solutions rules; an unacknowledged finding fails it.
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-new ArchiverStack(app, String(app.node.tryGetContext('stackName') ?? 'IscImportArchiver'), {
-  settings: settingsFromContext((key) => app.node.tryGetContext(key)),
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-  description: 'isc-import-archiver: keeps every SailPoint ISC sp-config import outcome in S3',
-});
+// cdk.json runs `scripts/build.ts` first, so dist/lambda is the bundle the tests ran.
+defineArchiverApp(new App());

@@ -1,7 +1,11 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { CLAIM_TAG } from '../lambda/contract/constants.ts';
+import { KEEP_DATA } from './retention.ts';
+/** A claim lives for one invocation (15 minutes at most); one older than this is certainly abandoned. */
+const STALE_CLAIM_DAYS = 2;
 
 export interface ObjectLockOptions {
   /** GOVERNANCE lets privileged users lift the lock; COMPLIANCE lets nobody, not even root. */
@@ -19,7 +23,11 @@ export interface ArchiveStorageProps {
   readonly objectLock?: ObjectLockOptions;
 }
 
-/** The archive bucket as an auditor expects it: private, TLS only, encrypted, versioned, logged, retained. */
+/**
+ * The archive bucket as an auditor expects it: private, TLS only, encrypted, versioned, logged,
+ * retained; its lifecycle moves archives to colder storage and never expires them, and clears
+ * away the claim objects' old versions and the delete markers they leave.
+ */
 export class ArchiveStorage extends Construct {
   readonly bucket: s3.Bucket;
   readonly accessLogs: s3.Bucket;
@@ -39,7 +47,7 @@ export class ArchiveStorage extends Construct {
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ expiration: Duration.days(365) }],
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: KEEP_DATA,
     });
     Validations.of(this.accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
@@ -63,7 +71,23 @@ export class ArchiveStorage extends Construct {
           noncurrentVersionTransitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(transition) }],
           abortIncompleteMultipartUploadAfter: Duration.days(2),
         },
+        {
+          // Claims cannot be matched by their `.archiving` suffix: S3 filters by prefix or tag.
+          id: 'claims',
+          tagFilters: { [CLAIM_TAG.key]: CLAIM_TAG.value },
+          expiration: Duration.days(STALE_CLAIM_DAYS),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        {
+          // S3 refuses ExpiredObjectDeleteMarker beside a tag filter, so this rule covers the bucket.
+          // It only removes delete markers with no version behind them (a released claim's, once
+          // the rule above expired its versions): an archived object's history is never touched.
+          id: 'expired-delete-markers',
+          expiredObjectDeleteMarker: true,
+        },
       ],
+      // Explicit, as S3 does by default: objects under 128 KB stay in S3 Standard (see the README).
+      transitionDefaultMinimumObjectSize: s3.TransitionDefaultMinimumObjectSize.ALL_STORAGE_CLASSES_128_K,
       ...(props.objectLock
         ? {
             objectLockEnabled: true,
@@ -73,7 +97,7 @@ export class ArchiveStorage extends Construct {
                 : s3.ObjectLockRetention.governance(Duration.days(props.objectLock.retentionDays)),
           }
         : {}),
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: KEEP_DATA,
     });
   }
 }

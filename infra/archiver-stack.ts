@@ -3,32 +3,24 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
-import { IscImportArchiver, API_VERSIONS } from './import-archiver.ts';
+import type { Construct } from 'constructs';
 import { ArchiveApi } from './archive-api.ts';
 import { ArchiveMonitoring } from './archive-monitoring.ts';
+import type { ArchiverSettings } from './archiver-settings.ts';
+import { IscImportArchiver } from './import-archiver.ts';
 
-/** Deployment choices, from CDK context (`-c name=value` or cdk.json); every one is optional. */
-export interface ArchiverSettings {
-  readonly bucketName?: string;
-  readonly bucketKeyArn?: string;
-  readonly secretArn?: string;
-  readonly secretKeyArn?: string;
-  readonly eventBusName?: string;
-  readonly archivePrefix?: string;
-  readonly iscApiVersion?: (typeof API_VERSIONS)[number];
-  readonly archiveBackup?: boolean;
-  readonly timeoutMinutes?: number;
-  readonly reservedConcurrency?: number;
-  readonly transitionAfterDays?: number;
-  readonly objectLockMode?: 'GOVERNANCE' | 'COMPLIANCE';
-  readonly objectLockDays?: number;
-  readonly alarmEmail?: string;
-}
+export type { ArchiverSettings } from './archiver-settings.ts';
+export { settingsFromContext } from './archiver-settings.ts';
 
 export interface ArchiverStackProps extends StackProps {
   readonly settings?: ArchiverSettings;
 }
+
+/**
+ * Output keys scripts read with `describe-stacks`: stable names, never a construct path's hash.
+ * Renaming one breaks every script that reads it.
+ */
+export const OUTPUTS = ['ApiUrl', 'SecretArn', 'BucketName', 'FunctionName', 'FailedJobsQueueUrl'] as const;
 
 /** The ready stack: the archiver, its API and its alarms, configured by context. */
 export class ArchiverStack extends Stack {
@@ -51,7 +43,10 @@ export class ArchiverStack extends Stack {
       archivePrefix: s.archivePrefix,
       iscApiVersion: s.iscApiVersion,
       archiveBackup: s.archiveBackup,
-      timeout: s.timeoutMinutes ? Duration.minutes(s.timeoutMinutes) : undefined,
+      archiveChanges: s.archiveChanges,
+      maxWaitMinutes: s.maxWaitMinutes,
+      timeout: s.timeoutMinutes !== undefined ? Duration.minutes(s.timeoutMinutes) : undefined,
+      maxConcurrency: s.maxConcurrency,
       reservedConcurrency: s.reservedConcurrency,
       transitionAfterDays: s.transitionAfterDays,
       objectLock: s.objectLockMode && s.objectLockDays ? { mode: s.objectLockMode, retentionDays: s.objectLockDays } : undefined,
@@ -59,42 +54,14 @@ export class ArchiverStack extends Stack {
     this.api = new ArchiveApi(this, 'Api', { function: this.archiver.function });
     this.monitoring = new ArchiveMonitoring(this, 'Monitoring', { archiver: this.archiver, alarmEmail: s.alarmEmail, key: this.archiver.key });
 
-    // What an operator needs after deploying: where to put the credentials, where archives land.
-    new CfnOutput(this, 'SecretArn', { value: this.archiver.secret.secretArn, description: 'Secret to put the ISC credentials in' });
-    new CfnOutput(this, 'ArchiveBucket', { value: this.archiver.bucket.bucketName, description: 'Bucket the archives are written to' });
-    new CfnOutput(this, 'FunctionName', { value: this.archiver.function.functionName, description: 'The archiver function' });
-    new CfnOutput(this, 'FailedJobsQueueUrl', { value: this.archiver.failedJobs.queueUrl, description: 'Jobs that could not be archived after all retries' });
+    // What an operator needs after deploying: where to call, where to put the credentials, where archives land.
+    const outputs: Record<(typeof OUTPUTS)[number], { value: string; description: string }> = {
+      ApiUrl: { value: this.api.api.url, description: 'Base URL of the archiver API (SigV4-signed requests with execute-api:Invoke only)' },
+      SecretArn: { value: this.archiver.secret.secretArn, description: 'Secret to put the ISC credentials in' },
+      BucketName: { value: this.archiver.bucket.bucketName, description: 'Bucket the archives are written to' },
+      FunctionName: { value: this.archiver.function.functionName, description: 'The archiver function' },
+      FailedJobsQueueUrl: { value: this.archiver.failedJobs.queueUrl, description: 'Jobs that could not be archived after all attempts' },
+    };
+    for (const [key, output] of Object.entries(outputs)) new CfnOutput(this, key, output);
   }
-}
-
-/** Reads the settings from context values (strings on the command line, JSON types in cdk.json). */
-export function settingsFromContext(get: (key: string) => unknown): ArchiverSettings {
-  const text = (key: string) => {
-    const value = get(key);
-    return value === undefined || value === '' ? undefined : String(value);
-  };
-  const number = (key: string) => {
-    const value = text(key);
-    if (value === undefined) return undefined;
-    const n = Number(value);
-    if (!Number.isFinite(n)) throw new Error(`Context ${key} must be a number, not "${value}".`);
-    return n;
-  };
-  const backup = text('archiveBackup');
-  return {
-    bucketName: text('bucketName'),
-    bucketKeyArn: text('bucketKeyArn'),
-    secretArn: text('secretArn'),
-    secretKeyArn: text('secretKeyArn'),
-    eventBusName: text('eventBusName'),
-    archivePrefix: text('archivePrefix'),
-    iscApiVersion: text('iscApiVersion') as ArchiverSettings['iscApiVersion'],
-    archiveBackup: backup === undefined ? undefined : backup === 'true',
-    timeoutMinutes: number('timeoutMinutes'),
-    reservedConcurrency: number('reservedConcurrency'),
-    transitionAfterDays: number('transitionAfterDays'),
-    objectLockMode: text('objectLockMode') as ArchiverSettings['objectLockMode'],
-    objectLockDays: number('objectLockDays'),
-    alarmEmail: text('alarmEmail'),
-  };
 }

@@ -1,19 +1,24 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { type ApiVersion, DEFAULTS, ENV, METRICS_NAMESPACE, PRODUCT } from '../lambda/contract/constants.ts';
+import { LAMBDA_NODE_OPTIONS } from '../scripts/build-options.ts';
+import { ArchiveDeliveries } from './archive-deliveries.ts';
 import { ArchiveStorage, type ObjectLockOptions } from './archive-storage.ts';
-import { LAMBDA_NODE_OPTIONS, REQUIRE_BANNER } from '../scripts/build-options.ts';
+import { KEEP_DATA } from './retention.ts';
+import { DEFAULT_MAX_CONCURRENCY, validateArchiverProps } from './archiver-props.ts';
+
+/** The directory `npm run build` writes: the bundle every test ran is the one deployed. */
+export const BUNDLE_DIR = fileURLToPath(new URL('../dist/lambda', import.meta.url));
 
 /** How cdk-nag names a bucket's ARN in its findings: the logical id's token, or the literal ARN. */
 function nagArn(bucket: s3.IBucket): string {
@@ -22,32 +27,32 @@ function nagArn(bucket: s3.IBucket): string {
   return `arn:<AWS::Partition>:s3:::${bucket.bucketName}`;
 }
 
-export const API_VERSIONS = ['beta', 'v2024', 'v2025', 'v2026', 'v1'] as const;
-export const IMPORT_EVENT_PATTERN = {
-  source: ['sailpoint.sp-config'],
-  detailType: ['SP-Config Import Submitted', 'SP-Config Import Completed'],
-} as const;
-
 export interface IscImportArchiverProps {
   /** An existing bucket to archive into; default: a new bucket (see ArchiveStorage). */
   readonly bucket?: s3.IBucket;
   /** Key of an existing bucket's SSE-KMS encryption, when it is customer-managed. */
   readonly bucketKey?: kms.IKey;
-  /** Key prefix of the archive, empty or ending in `/` (default `sp-config/`). */
+  /** Key prefix of the archive, empty or ending in `/` (default DEFAULTS.prefix, `sp-config/`). */
   readonly archivePrefix?: string;
   /** An existing secret with the ISC credentials; default: a new secret with placeholder values. */
   readonly secret?: secretsmanager.ISecret;
   /** The existing secret's customer-managed key, if any, so the function may decrypt it. */
   readonly secretKey?: kms.IKey;
-  /** ISC API family (default `beta`). */
-  readonly iscApiVersion?: (typeof API_VERSIONS)[number];
+  /** ISC API family (default DEFAULTS.apiVersion, `beta`). */
+  readonly iscApiVersion?: ApiVersion;
   /** Archive the pre-import backup too (default true). */
   readonly archiveBackup?: boolean;
-  /** Function timeout: long enough to wait for a typical import (default 5 minutes, at most 15). */
+  /** Export the after-state and record what each import changed (default true). */
+  readonly archiveChanges?: boolean;
+  /** How long, across invocations, to wait for a running import (default 360 minutes, at most 10080). */
+  readonly maxWaitMinutes?: number;
+  /** Function timeout, 1 to 15 minutes (default 5); a longer wait continues in a new invocation. */
   readonly timeout?: Duration;
   /** Function memory in MB (default 512). */
   readonly memorySize?: number;
-  /** Concurrent executions reserved and capped (default 5: ISC allows 100 requests per 10 s per client id). */
+  /** Archivers running at once from the deliveries queue (default 5, 2 to 1000): ISC allows 100 requests per 10 s per client id. */
+  readonly maxConcurrency?: number;
+  /** Concurrency reserved for the function (default none: no account capacity is set aside). Must exceed maxConcurrency. */
   readonly reservedConcurrency?: number;
   /** Log retention (default one year). */
   readonly logRetention?: logs.RetentionDays;
@@ -57,83 +62,57 @@ export interface IscImportArchiverProps {
   readonly objectLock?: ObjectLockOptions;
   /** Bus the import events arrive on and the archived events go to (default: the account's default bus). */
   readonly eventBus?: events.IEventBus;
-  /** Lambda's own retries of a failed asynchronous invocation (default 2). */
-  readonly retryAttempts?: number;
-  /** How long an event may wait for a successful invocation (default 6 hours). */
-  readonly maxEventAge?: Duration;
 }
 
 /**
- * The archiver function with what it needs around it: credentials, archive bucket, a queue for
- * failed jobs, and the EventBridge rule. Each grant sits beside the setting that needs it.
+ * The archiver function with what it needs around it: credentials, archive bucket, the deliveries
+ * queue with its failed-jobs queue, and the EventBridge rule. Each grant sits beside the setting
+ * that needs it.
  */
 export class IscImportArchiver extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly bucket: s3.IBucket;
   readonly secret: secretsmanager.ISecret;
   readonly key: kms.Key;
-  readonly failedJobs: sqs.Queue;
-  readonly undeliveredEvents: sqs.Queue;
-  readonly rule: events.Rule;
+  readonly deliveries: ArchiveDeliveries;
   readonly archivePrefix: string;
   readonly eventBus: events.IEventBus;
 
   constructor(scope: Construct, id: string, props: IscImportArchiverProps = {}) {
     super(scope, id);
-    const prefix = props.archivePrefix ?? 'sp-config/';
-    if (prefix !== '' && !/^(?:[A-Za-z0-9!_.*'()-]+\/)+$/.test(prefix)) throw new Error('archivePrefix must be empty or end with "/".');
-    const timeout = props.timeout ?? Duration.minutes(5);
-    if (timeout.toSeconds() < 60 || timeout.toSeconds() > 900) throw new Error('timeout must be between 1 and 15 minutes.');
-    const concurrency = props.reservedConcurrency ?? 5;
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 50) throw new Error('reservedConcurrency must be between 1 and 50.');
-    if (props.bucket && (props.objectLock || props.transitionAfterDays !== undefined)) {
-      throw new Error('objectLock and transitionAfterDays configure a new bucket; set them on the existing bucket instead.');
-    }
-    const apiVersion = props.iscApiVersion ?? 'beta';
-    if (!API_VERSIONS.includes(apiVersion)) throw new Error(`iscApiVersion must be one of ${API_VERSIONS.join(', ')}.`);
+    validateArchiverProps(props);
+    const prefix = props.archivePrefix ?? DEFAULTS.prefix;
     this.archivePrefix = prefix;
+    if (!existsSync(`${BUNDLE_DIR}/handler.mjs`)) throw new Error(`${BUNDLE_DIR}/handler.mjs is missing: run \`npm run build\` first (cdk.json's app does).`);
 
-    this.key = new kms.Key(this, 'Key', { enableKeyRotation: true, description: 'isc-import-archiver: archive bucket, logs and queues' });
+    this.key = new kms.Key(this, 'Key', { enableKeyRotation: true, description: `${PRODUCT}: archive bucket, alarm topic and deliveries queue`, removalPolicy: KEEP_DATA });
     this.bucket = props.bucket ?? new ArchiveStorage(this, 'Storage', { key: this.key, transitionAfterDays: props.transitionAfterDays, objectLock: props.objectLock }).bucket;
     this.secret = props.secret ?? this.placeholderSecret();
     this.eventBus = props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
 
-    this.failedJobs = this.queue('FailedJobs', 'Invocations that failed after Lambda\'s retries; each message names the job.');
-    this.undeliveredEvents = this.queue('UndeliveredEvents', 'Import events EventBridge could not deliver to the function.');
-
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR });
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: fileURLToPath(new URL('../lambda/handler.ts', import.meta.url)),
-      handler: 'handler',
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, removalPolicy: KEEP_DATA });
+    this.function = new lambda.Function(this, 'Function', {
+      code: lambda.Code.fromAsset(BUNDLE_DIR),
+      handler: 'handler.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
-      timeout,
-      reservedConcurrentExecutions: concurrency,
+      timeout: props.timeout ?? Duration.minutes(5),
+      // No reservation unless asked: the deliveries queue's maximum concurrency bounds background work.
+      reservedConcurrentExecutions: props.reservedConcurrency,
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup,
       description: 'Archives SailPoint ISC sp-config import results and backups to S3',
       environment: {
-        ARCHIVE_PREFIX: prefix,
-        ISC_API_VERSION: apiVersion,
-        ARCHIVE_BACKUP: String(props.archiveBackup ?? true),
+        [ENV.prefix]: prefix,
+        [ENV.apiVersion]: props.iscApiVersion ?? DEFAULTS.apiVersion,
+        [ENV.backup]: String(props.archiveBackup ?? DEFAULTS.archiveBackup),
+        [ENV.changes]: String(props.archiveChanges ?? DEFAULTS.archiveChanges),
+        [ENV.maxWaitMinutes]: String(props.maxWaitMinutes ?? DEFAULTS.maxWaitMinutes),
         NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
-        POWERTOOLS_SERVICE_NAME: 'isc-import-archiver',
-        POWERTOOLS_METRICS_NAMESPACE: 'IscImportArchiver',
+        POWERTOOLS_SERVICE_NAME: PRODUCT,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        banner: REQUIRE_BANNER,
-        // Ship the SDK versions the tests ran against, not whatever the runtime carries.
-        bundleAwsSDK: true,
-      },
-      retryAttempts: props.retryAttempts ?? 2,
-      maxEventAge: props.maxEventAge ?? Duration.hours(6),
-      onFailure: new destinations.SqsDestination(this.failedJobs),
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -142,80 +121,71 @@ export class IscImportArchiver extends Construct {
 
     this.archiveTo(this.bucket, prefix, props.bucketKey);
     this.readCredentialsFrom(this.secret, props.secretKey);
-    this.allowHandOff();
     this.publishArchivedEventsTo(this.eventBus);
-
-    this.rule = new events.Rule(this, 'ImportEvents', {
+    this.deliveries = new ArchiveDeliveries(this, 'Deliveries', {
+      function: this.function,
+      key: this.key,
       eventBus: this.eventBus,
-      description: 'sp-config imports to archive',
-      eventPattern: { source: [...IMPORT_EVENT_PATTERN.source], detailType: [...IMPORT_EVENT_PATTERN.detailType] },
-      targets: [
-        new targets.LambdaFunction(this.function, {
-          deadLetterQueue: this.undeliveredEvents,
-          retryAttempts: 8,
-          maxEventAge: Duration.hours(24),
-        }),
-      ],
+      maxConcurrency: props.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
     });
+  }
+
+  get failedJobs(): sqs.Queue {
+    return this.deliveries.failedJobs;
+  }
+
+  get undeliveredEvents(): sqs.Queue {
+    return this.deliveries.undeliveredEvents;
+  }
+
+  get rule(): events.Rule {
+    return this.deliveries.rule;
   }
 
   /** Sets ARCHIVE_BUCKET and grants read/write of the archive prefix only. */
   archiveTo(bucket: s3.IBucket, prefix: string, key?: kms.IKey): void {
-    this.function.addEnvironment('ARCHIVE_BUCKET', bucket.bucketName);
+    this.function.addEnvironment(ENV.bucket, bucket.bucketName);
     const objects = bucket.arnForObjects(`${prefix}*`);
-    this.function.addToRolePolicy(new iam.PolicyStatement({
-      sid: 'ArchivePrefixObjects',
-      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
-      resources: [objects],
-    }));
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ArchivePrefixObjects',
+        // PutObjectTagging: the claim object is written with its lifecycle tag (CLAIM_TAG).
+        actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        resources: [objects],
+      }),
+    );
     // Without ListBucket a missing manifest reads as 403 instead of 404.
-    this.function.addToRolePolicy(new iam.PolicyStatement({
-      sid: 'ArchivePrefixList',
-      actions: ['s3:ListBucket'],
-      resources: [bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
-    }));
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ArchivePrefixList',
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+      }),
+    );
     Validations.of(this.function).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${nagArn(bucket)}/${prefix}*]`,
       reason: `Object access is limited to the archive prefix (${prefix}*) of the one bucket; job ids are only known at run time.`,
     });
-    const encryptionKey = key ?? bucket.encryptionKey;
-    if (encryptionKey) {
-      encryptionKey.grantEncryptDecrypt(this.function);
-      for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
-        Validations.of(this.function).acknowledge({
-          id: `AwsSolutions-IAM5[Action::${action}]`,
-          reason: 'The standard encrypt/decrypt grant on the one archive key; S3 needs data keys to write SSE-KMS objects.',
-        });
-      }
-    }
+    (key ?? bucket.encryptionKey)?.grantEncryptDecrypt(this.function);
   }
 
   /** Sets ISC_SECRET_ID and grants read of that one secret (and decrypt of its key when customer-managed). */
   readCredentialsFrom(secret: secretsmanager.ISecret, key?: kms.IKey): void {
-    this.function.addEnvironment('ISC_SECRET_ID', secret.secretArn);
+    this.function.addEnvironment(ENV.secretId, secret.secretArn);
     secret.grantRead(this.function);
     key?.grantDecrypt(this.function);
   }
 
-  /** Lets the API's 202 path hand a running job to an asynchronous invocation of this function. */
-  private allowHandOff(): void {
-    // A separate policy: the function's default policy naming the function's own ARN would be a cycle.
-    new iam.Policy(this, 'HandOffPolicy', {
-      roles: [this.function.role!],
-      statements: [new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] })],
-    });
-  }
-
   /** Sets ARCHIVE_EVENT_BUS and grants PutEvents on that bus only. */
   private publishArchivedEventsTo(bus: events.IEventBus): void {
-    this.function.addEnvironment('ARCHIVE_EVENT_BUS', bus.eventBusName);
+    this.function.addEnvironment(ENV.eventBus, bus.eventBusName);
     bus.grantPutEventsTo(this.function);
   }
 
   private placeholderSecret(): secretsmanager.Secret {
     const secret = new secretsmanager.Secret(this, 'IscCredentials', {
-      description: 'ISC credentials for isc-import-archiver: {"baseUrl","clientId","clientSecret"}; set the real values after deploying.',
+      description: `ISC credentials for ${PRODUCT}: {"baseUrl","clientId","clientSecret"}; set the real values after deploying.`,
       generateSecretString: {
         secretStringTemplate: JSON.stringify({ baseUrl: 'https://your-tenant.api.identitynow.com', clientId: 'replace-with-client-id' }),
         generateStringKey: 'clientSecret',
@@ -227,15 +197,5 @@ export class IscImportArchiver extends Construct {
       reason: 'The value is an ISC personal access token, issued and rotated in ISC; operators put the new value with one command (see README).',
     });
     return secret;
-  }
-
-  private queue(id: string, description: string): sqs.Queue {
-    const queue = new sqs.Queue(this, id, {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: `${description} It is itself the dead-letter destination.` });
-    return queue;
   }
 }

@@ -95,3 +95,9 @@ export const IMPORTABLE_TYPES = [
 ] as const;
 
 export const CONTENT_TYPES = { json: 'application/json', html: 'text/html; charset=utf-8' } as const;
+
+/**
+ * Tag the function puts on every claim object (`{jobId}/.archiving`). S3 lifecycle rules filter by
+ * prefix or tag, never by suffix, so the bucket's rule that expires old claim versions matches this.
+ */
+export const CLAIM_TAG = { key: 'archiver-claim', value: 'true' } as const;
