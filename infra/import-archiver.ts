@@ -150,11 +150,12 @@ export class IscImportArchiver extends Construct {
       new iam.PolicyStatement({
         sid: 'ArchivePrefixObjects',
         // PutObjectTagging: the claim object is written with its lifecycle tag (CLAIM_TAG).
-        actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        // GetObjectVersion: the report and the backup are read as the version the manifest names.
+        actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject', 's3:AbortMultipartUpload'],
         resources: [objects],
       }),
     );
-    // Without ListBucket a missing manifest reads as 403 instead of 404.
+    // Without ListBucket a missing manifest reads as 403 instead of 404; it also lists a job's restores.
     this.function.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'ArchivePrefixList',

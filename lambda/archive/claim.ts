@@ -11,9 +11,6 @@ export interface ClaimHolder {
   readonly deadline: string;
 }
 
-/** The tag a lifecycle rule uses to expire old claim versions and delete markers (docs/deploy.md). */
-export const CLAIM_TAG = { key: 'archiver-claim', value: 'true' } as const;
-
 /**
  * One delivery at a time writes a job's objects, so racing deliveries never mix theirs. The claim
  * is a small object beside the manifest, created with If-None-Match. It names its holder and the
