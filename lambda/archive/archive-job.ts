@@ -152,7 +152,7 @@ async function writeArchive(request: ArchiveRequest, deps: ArchiveDeps, deadline
   const archive = (facts: { exportJobId: string | null; backup: Manifest['backup']; summary: Summary; archivedAt: Date }, objects: readonly ManifestObject[]) =>
     buildManifest({ tenant: ctx.tenant, apiVersion: config.apiVersion, job, ...facts, objects });
   const writeReport = async (manifest: Manifest, samples: Samples | null): Promise<ManifestObject> => {
-    const html = renderReport({ ...manifest, samples });
+    const html = renderReport({ manifest, samples, changes: null });
     await ours;
     const report = await store.put(keys.report, Buffer.from(html, 'utf8'), HTML_TYPE);
     log.info('Report written', { jobId, key: report.key, bytes: report.bytes });
