@@ -19,7 +19,7 @@ export function changesSection(m: Manifest, doc: ChangesDocument | null, budget:
   const record = m.changes;
   const state = short(record.state, 50);
   const head = budget.spend(`<h2 id="changes">What changed</h2>
-<p><span class="status ${STATE_TONE[record.state] ?? 'muted'}">${state}</span> ${short(record.reason, limits.textChars)}</p>`);
+<p><span class="pill ${STATE_TONE[record.state] ?? 'muted'}">${state}</span> ${short(record.reason, limits.textChars)}</p>`);
   if (record.state !== 'COMPUTED') return head;
   return head + budget.spend(`${counts(record.counts)}\n${when(m, doc)}`) + objectList(doc, budget, limits);
 }
