@@ -2,7 +2,7 @@
 // and, from changes.json, each touched object with each changed field before and after.
 import type { Manifest } from '../archive/manifest.ts';
 import type { ChangeKind, ChangesDocument, FieldChange, ObjectChange } from '../domain/changes.ts';
-import { escapeHtml as e } from './html-escape.ts';
+import { escapeText } from './html-escape.ts';
 import type { PageBudget } from './page-budget.ts';
 import { type ReportLimits, STALE_AFTER_STATE_MS } from './report-input.ts';
 import { listRows, moreNote, pre, short, time } from './section-parts.ts';
@@ -117,7 +117,7 @@ function side(field: FieldChange, which: 'before' | 'after', limits: ReportLimit
   const value: unknown = field[which];
   if (isShortened(value)) {
     const preview = detailText(value.preview, limits.fieldChars);
-    return `<pre>${e(preview.text)}…</pre><p class="note">Shortened in changes.json: ${Number(value.bytes)} bytes in all, sha256 <code>${short(value.sha256, 64)}</code>; the full value is in ${FULL_VALUE_IN[which]}.</p>`;
+    return `<pre>${escapeText(preview.text)}…</pre><p class="note">Shortened in changes.json: ${Number(value.bytes)} bytes in all, sha256 <code>${short(value.sha256, 64)}</code>; the full value is in ${FULL_VALUE_IN[which]}.</p>`;
   }
   return pre(typeof value === 'string' ? quoted(value, limits.fieldChars) : valueText(value, limits.fieldChars), 'changes.json');
 }

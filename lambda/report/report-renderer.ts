@@ -11,8 +11,23 @@ import { restoreOf, restoresFrom } from './restore-section.ts';
 
 export { REPORT_LIMITS, REPORT_LIST_LIMIT, REPORT_MAX_BYTES, type ReportInput, type ReportLimits, type RestoreEntry } from './report-input.ts';
 
-/** Shares of the page budget; what one section leaves unused is not passed on (simple to reason about). */
-const SHARES = { restores: 0.04, byType: 0.08, changes: 0.34, errors: 0.26, warnings: 0.1, imported: 0.06, infos: 0.06 } as const;
+/**
+ * How the page budget is shared. Sections draw in page order, each taking its weight's part of
+ * what is left then: what one leaves unused passes on to those after it (a FAILED import with no
+ * changes gives its errors most of the page).
+ */
+const WEIGHTS = { restores: 1, changes: 8, byType: 2, errors: 6, warnings: 2, imported: 1.5, infos: 1.5 } as const;
+type Section = keyof typeof WEIGHTS;
+const CLOSING_RESERVE = 32 * 1024;
+
+function sharer(budget: PageBudget, sections: readonly Section[]): (section: Section) => PageBudget {
+  let weightLeft = sections.reduce((sum, s) => sum + WEIGHTS[s], 0);
+  return (section) => {
+    const share = budget.share(Math.floor((budget.left * WEIGHTS[section]) / weightLeft));
+    weightLeft -= WEIGHTS[section];
+    return share;
+  };
+}
 
 export function renderReport(input: ReportInput, limits: ReportLimits = REPORT_LIMITS): string {
   const html = fullReport(input, limits);
@@ -26,11 +41,14 @@ function title(m: Manifest): string {
 
 function fullReport(input: ReportInput, limits: ReportLimits): string {
   const m = input.manifest;
-  const budget = new PageBudget(limits.pageBytes);
+  // Rows are only added while they fit; headings and closing tags are counted after them, so
+  // each section may end a little over its share: this reserve absorbs that.
+  const budget = new PageBudget(limits.pageBytes - CLOSING_RESERVE);
   budget.spend(page(title(m), ''));
   const foot = budget.spend(footer(m));
-  const share = (name: keyof typeof SHARES) => budget.share(Math.floor(limits.pageBytes * SHARES[name]));
   const samples = input.samples;
+  const cancelled = m.status === 'CANCELLED';
+  const share = sharer(budget, ['restores', 'changes', ...(cancelled ? [] : ['byType' as const]), ...(samples ? (['errors', 'warnings', 'imported', 'infos'] as const) : [])]);
   const t = m.summary.totals;
   const parts = [
     budget.spend(`${header(m, limits)}\n${nav(input)}`),
@@ -39,7 +57,7 @@ function fullReport(input: ReportInput, limits: ReportLimits): string {
     restoresFrom(input.restores, share('restores'), limits),
     budget.spend(totals(m)),
     changesSection(m, input.changes, share('changes'), limits),
-    m.status === 'CANCELLED' ? budget.spend('<p>The import was cancelled: ISC produced no results to archive.</p>') : byType(m, share('byType'), limits),
+    cancelled ? budget.spend('<p>The import was cancelled: ISC produced no results to archive.</p>') : byType(m, share('byType'), limits),
   ];
   if (samples) {
     parts.push(

@@ -1,4 +1,4 @@
-import { escapeHtml as e } from './html-escape.ts';
+import { escapeHtml as e, escapeText } from './html-escape.ts';
 import type { PageBudget } from './page-budget.ts';
 import { clipText, type ShownText } from './bounded-text.ts';
 
@@ -18,8 +18,8 @@ export function time(value: string | null | undefined): string {
 
 /** A shortened value in a `pre`, with a note saying where its full text is. */
 export function pre(shown: ShownText, source: Source): string {
-  if (!shown.shortened) return `<pre>${e(shown.text)}</pre>`;
-  return `<pre>${e(shown.text)}…</pre><p class="note">Shortened here; the full value is in ${source}.</p>`;
+  if (!shown.shortened) return `<pre>${escapeText(shown.text)}</pre>`;
+  return `<pre>${escapeText(shown.text)}…</pre><p class="note">Shortened here; the full value is in ${source}.</p>`;
 }
 
 export interface Listed {

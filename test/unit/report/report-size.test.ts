@@ -88,6 +88,15 @@ describe('the report stays under 5 MB whatever ISC sends', () => {
     expect(body).toMatch(/\d+ more object types not listed here to keep this page under 5 MB; see manifest\.json\./);
   });
 
+  it('lists all 300 errors of a FAILED import even when each carries a 4 KB detail', () => {
+    const detail = (i: number) => ({ objectType: 'IDENTITY_PROFILE', objectName: `Profile ${i}`, missing: Array.from({ length: 50 }, (_, r) => ({ type: 'SOURCE', name: `Workday HR ${r}`, id: `2c9180835d2e5168015d32f890ca${r}` })) });
+    expect(JSON.stringify(detail(0)).length).toBeGreaterThan(3_500);
+    const errors = Array.from({ length: 300 }, (_, i) => error(detail(i), i));
+    const { body } = renderChecked(failedWith({ errors }));
+    expect(body).toContain('Rule 299 is invalid.');
+    expect(body).not.toContain('not listed here');
+  });
+
   it('keeps any input within the page budget it is given, as a valid page', () => {
     const limits: ReportLimits = { pageBytes: 60_000, listEntries: 40, textChars: 200, detailChars: 400, fieldChars: 300, fieldsPerObject: 8 };
     const anything = fc.anything({ maxDepth: 4, withBigInt: true, withNullPrototype: true });
