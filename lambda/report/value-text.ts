@@ -24,21 +24,20 @@ type Frame =
 function writeValue(root: unknown, out: BoundedText): void {
   const stack: Frame[] = [];
   const open = (value: unknown): void => {
-    if (typeof value !== 'object' || value === null) return out.write(scalar(value, out.limit));
-    if (stack.length >= SHOWN_DEPTH) {
+    if (typeof value !== 'object' || value === null) {
+      out.write(scalar(value, out.limit));
+    } else if (stack.length >= SHOWN_DEPTH) {
       out.write(Array.isArray(value) ? '[…]' : '{…}');
-      return out.elide();
-    }
-    if (Array.isArray(value)) {
-      if (value.length === 0) return out.write('[]');
-      out.write('[');
-      stack.push({ kind: 'array', items: value, index: 0 });
+      out.elide();
+    } else if (Array.isArray(value)) {
+      out.write(value.length === 0 ? '[]' : '[');
+      if (value.length > 0) stack.push({ kind: 'array', items: value, index: 0 });
     } else {
       const source = value as Record<string, unknown>;
       const keys = Object.keys(source);
-      if (!keys.some((k) => shown(source[k]))) return out.write('{}');
-      out.write('{');
-      stack.push({ kind: 'object', source, keys, index: 0, written: 0 });
+      const empty = !keys.some((k) => shown(source[k]));
+      out.write(empty ? '{}' : '{');
+      if (!empty) stack.push({ kind: 'object', source, keys, index: 0, written: 0 });
     }
   };
   open(root);

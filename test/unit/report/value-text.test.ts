@@ -40,7 +40,7 @@ describe('valueText', () => {
     expect(shown.shortened).toBe(true);
     expect(shown.text).toContain('…');
     // Just within: JSON.stringify's text, but the indentation stops growing at 16 levels (32 spaces).
-    expect(valueText(deepValue(SHOWN_DEPTH - 1), 1_000_000)).toEqual({ text: JSON.stringify(deepValue(SHOWN_DEPTH - 1), null, 2).replace(/\n {34,}/g, (m) => `\n${' '.repeat(32)}`), shortened: false });
+    expect(valueText(deepValue(SHOWN_DEPTH - 1), 1_000_000)).toEqual({ text: JSON.stringify(deepValue(SHOWN_DEPTH - 1), null, 2).replace(/\n {34,}/g, `\n${' '.repeat(32)}`), shortened: false });
   });
 
   it('ends after its limit on a cycle instead of looping', () => {
