@@ -10,13 +10,15 @@ import { clipText, type ShownText } from './bounded-text.ts';
 import { detailText } from './json-text.ts';
 import { valueText } from './value-text.ts';
 
+const NOT_RECORDED = { state: 'DISABLED', reason: 'Archived before changes were recorded.', afterExportJobId: null, afterExportedAt: null } as const;
 const STATE_TONE: Record<string, string> = { COMPUTED: 'info', NONE: 'muted', DISABLED: 'muted', UNAVAILABLE: 'amber' };
 /** The order objects are listed in: what the import did first, what it left alone last. */
 const KIND_ORDER: readonly ChangeKind[] = ['CHANGED', 'CREATED', 'UNKNOWN', 'UNCHANGED'];
 const KIND_TONE: Record<ChangeKind, string> = { CHANGED: 'amber', CREATED: 'ok', UNKNOWN: 'info', UNCHANGED: 'muted' };
 
 export function changesSection(m: Manifest, doc: ChangesDocument | null, budget: PageBudget, limits: ReportLimits): string {
-  const record = m.changes;
+  // A manifest archived before changes were recorded has no record: say so rather than fail.
+  const record = m.changes ?? { ...NOT_RECORDED, counts: { created: 0, changed: 0, unchanged: 0, unknown: 0 } };
   const state = short(record.state, 50);
   const head = budget.spend(`<h2 id="changes">What changed</h2>
 <p><span class="pill ${STATE_TONE[record.state] ?? 'muted'}">${state}</span> ${short(record.reason, limits.textChars)}</p>`);

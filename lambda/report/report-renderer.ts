@@ -71,9 +71,10 @@ function fullReport(input: ReportInput, limits: ReportLimits): string {
 }
 
 function nav(input: ReportInput): string {
-  const links: [string, string][] = [['totals', 'Totals'], ['changes', 'What changed']];
-  if (input.manifest.restore) links.unshift(['restore', 'Restore']);
+  const links: [string, string][] = [];
+  if (input.manifest.restore) links.push(['restore', 'Restore']);
   if (input.restores?.length) links.push(['restores', 'Restores']);
+  links.push(['totals', 'Totals'], ['changes', 'What changed']);
   if (input.samples) links.push(['errors', 'Errors'], ['warnings', 'Warnings'], ['imported', 'Imported objects'], ['infos', 'Infos']);
   return `<nav class="toc" aria-label="Sections">${links.map(([id, label]) => `<a href="#${id}">${label}</a>`).join('')}</nav>`;
 }

@@ -37,6 +37,13 @@ describe('renderReport', () => {
     expect(body).toContain('ISC produced no results');
   });
 
+  it('renders a manifest archived before changes and restores were recorded', () => {
+    const { changes: _changes, restore: _restore, ...older } = input(completeResults()).manifest;
+    const body = text(parse(renderReport({ manifest: older as ReportInput['manifest'], samples: null, changes: null })));
+    expect(body).toContain('DISABLED Archived before changes were recorded.');
+    expect(body).not.toContain('Restore');
+  });
+
   it('handles results that list no object types', () => {
     const body = text(parse(renderReport(input('{"results":{}}'))));
     expect(body).toContain('The results list no object types.');
