@@ -9,8 +9,7 @@ import type { Manifest, ManifestObject } from './manifest.ts';
 
 /** Writes report.html from the manifest-to-be (the report describes every other object). */
 export async function writeReport(deps: ArchiveDeps, keys: ArchiveKeys, manifest: Manifest, samples: Samples | null, changes: ChangesDocument | null): Promise<ManifestObject> {
-  void changes; // shown once the report has its "What changed" section
-  const html = renderReport({ ...manifest, samples });
+  const html = renderReport({ manifest, samples, changes });
   const report = await deps.store.put(keys.report, Buffer.from(html, 'utf8'), CONTENT_TYPES.html);
   deps.log.info('Report written', { jobId: manifest.jobId, key: report.key, bytes: report.bytes });
   return { role: 'report', ...report };

@@ -1,156 +1,85 @@
-import { escapeHtml as e } from './html-escape.ts';
-import { CATEGORIES, type Category, type MessageSample, type Samples } from '../results/results-scanner.ts';
+// The report: one self-contained HTML page describing an archived import (docs/contract.md, "S3
+// layout"). It stays under REPORT_MAX_BYTES whatever ISC sends: every value is shortened
+// (value-text.ts), and every list draws on a share of one page budget (page-budget.ts).
 import type { Manifest } from '../archive/manifest.ts';
+import { byType, facts, footer, header, imported, messages, stateOf, totals } from './import-sections.ts';
+import { changesSection } from './changes-section.ts';
+import { PageBudget, pageCost } from './page-budget.ts';
+import { page } from './page-shell.ts';
+import { REPORT_LIMITS, type ReportInput, type ReportLimits } from './report-input.ts';
+import { restoreOf, restoresFrom } from './restore-section.ts';
 
-export type ReportInput = Manifest & { readonly samples: Samples | null };
+export { REPORT_LIMITS, REPORT_LIST_LIMIT, REPORT_MAX_BYTES, type ReportInput, type ReportLimits, type RestoreEntry } from './report-input.ts';
 
-/** Entries listed per section; the rest are counted and left to results.json. */
-export const REPORT_LIST_LIMIT = 300;
+/**
+ * How the page budget is shared. Sections draw in page order, each taking its weight's part of
+ * what is left then: what one leaves unused passes on to those after it (a FAILED import with no
+ * changes gives its errors most of the page).
+ */
+const WEIGHTS = { restores: 1, changes: 8, byType: 2, errors: 6, warnings: 2, imported: 1.5, infos: 1.5 } as const;
+type Section = keyof typeof WEIGHTS;
+const CLOSING_RESERVE = 32 * 1024;
 
-const STATE: Record<string, { label: string; mark: string; tone: string }> = {
-  COMPLETE: { label: 'Complete', mark: '✓', tone: 'ok' },
-  FAILED: { label: 'Failed', mark: '✗', tone: 'bad' },
-  CANCELLED: { label: 'Cancelled', mark: '–', tone: 'muted' },
-};
-
-// Colours chosen for at least 4.5:1 contrast on their backgrounds; the state is also spelled out.
-const STYLE = `
-:root{color-scheme:light;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;background:#fff;line-height:1.45}
-body{margin:0 auto;max-width:72rem;padding:1rem;overflow-wrap:anywhere}
-h1{font-size:1.4rem;margin:.2rem 0 1rem}h2{font-size:1.15rem;margin:2rem 0 .6rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
-.status{display:inline-block;padding:.25rem .7rem;border-radius:.4rem;font-weight:700;border:2px solid}
-.ok{background:#dafbe1;color:#0a5c24;border-color:#1a7f37}.bad{background:#ffebe9;color:#8b1a10;border-color:#cf222e}.muted{background:#f0f2f4;color:#3b4350;border-color:#6e7781}
-dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.3rem 1rem;margin:1rem 0}dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}
-.totals{display:flex;flex-wrap:wrap;gap:.75rem;margin:1rem 0;padding:0;list-style:none}
-.totals li{flex:1 1 8rem;border:1px solid #d0d7de;border-radius:.5rem;padding:.6rem .8rem}
-.totals .n{display:block;font-size:1.8rem;font-weight:700}.totals .errors .n{color:#a40e26}.totals .warnings .n{color:#7d4e00}
-.scroll{overflow-x:auto;max-width:100%}
-table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
-table{overflow-wrap:normal}th{background:#f6f8fa}td{unicode-bidi:plaintext}td.msg{overflow-wrap:anywhere;min-width:12rem}td.num,th.num{text-align:right}
-code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85rem}pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:.2rem 0 0;max-height:12rem;overflow:auto}
-.more{font-style:italic;color:#3b4350}footer{margin-top:2rem;font-size:.85rem;color:#3b4350}
-@media (max-width:40rem){table.list thead{position:absolute;left:-9999px}table.list,table.list tbody,table.list tr,table.list td{display:block;width:auto}table.list tr{border:1px solid #d0d7de;margin:0 0 .6rem}table.list td{border:0;border-bottom:1px solid #eaeef2}table.list td::before{content:attr(data-label);display:block;font-size:.78rem;font-weight:600;color:#3b4350}table.list td.msg{min-width:0}}
-@media print{body{max-width:none;padding:0}.scroll{overflow:visible}pre{max-height:none}a{color:inherit}}
-`;
-
-/** One self-contained HTML page describing an archived import; no scripts, no external resources. */
-export function renderReport(input: ReportInput): string {
-  const state = STATE[input.status] ?? { label: input.status, mark: '?', tone: 'muted' };
-  const title = `Import ${input.jobId} — ${state.label}`;
-  const t = input.summary.totals;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${e(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header>
-<p>SailPoint ISC sp-config import · tenant <strong>${e(input.tenant)}</strong></p>
-<h1>Import <code>${e(input.jobId)}</code></h1>
-<p><span class="status ${state.tone}" role="status">${state.mark} ${e(state.label)}</span>${input.message ? ` <span>${e(input.message)}</span>` : ''}</p>
-</header>
-<main>
-<dl class="facts">
-<dt>Tenant</dt><dd>${e(input.tenant)}</dd>
-<dt>Job id</dt><dd><code>${e(input.jobId)}</code></dd>
-<dt>Status</dt><dd>${e(input.status)}</dd>
-<dt>Created</dt><dd>${time(input.created)}</dd>
-<dt>Completed</dt><dd>${time(input.completed)}</dd>
-<dt>Archived</dt><dd>${time(input.archivedAt)}</dd>
-<dt>API version</dt><dd>${e(input.apiVersion)}</dd>
-<dt>Backup</dt><dd>${backup(input)}</dd>
-</dl>
-<h2 id="totals">Totals</h2>
-<ul class="totals">
-${(['errors', 'warnings', 'infos', 'importedObjects'] as const).map((c) => `<li class="${c}"><span class="n">${t[c]}</span> ${LABELS[c]}</li>`).join('\n')}
-</ul>
-${input.status === 'CANCELLED' ? '<p>The import was cancelled: ISC produced no results to archive.</p>' : byType(input)}
-${input.samples ? sections(input) : ''}
-</main>
-<footer>Archived by ${e(input.archiver.name)} ${e(input.archiver.version)} · ${objects(input)}</footer>
-</body>
-</html>
-`;
+function sharer(budget: PageBudget, sections: readonly Section[]): (section: Section) => PageBudget {
+  let weightLeft = sections.reduce((sum, s) => sum + WEIGHTS[s], 0);
+  return (section) => {
+    const share = budget.share(Math.floor((budget.left * WEIGHTS[section]) / weightLeft));
+    weightLeft -= WEIGHTS[section];
+    return share;
+  };
 }
 
-const LABELS: Record<Category, string> = { errors: 'errors', warnings: 'warnings', infos: 'infos', importedObjects: 'imported objects' };
-
-function time(value: string | null): string {
-  return value ? `<time datetime="${e(value)}">${e(value)}</time>` : 'not reported';
+export function renderReport(input: ReportInput, limits: ReportLimits = REPORT_LIMITS): string {
+  const html = fullReport(input, limits);
+  // The budget makes this unreachable; if a part were ever left out of it, the promise still holds.
+  return pageCost(html) <= limits.pageBytes ? html : page(title(input.manifest), essentials(input.manifest, limits));
 }
 
-function backup(input: ReportInput): string {
-  const id = input.exportJobId ? ` <code>${e(input.exportJobId)}</code>` : '';
-  return `${e(input.backup.state)}${id}: ${e(input.backup.reason)}`;
+function title(m: Manifest): string {
+  return `Import ${m.jobId.slice(0, 100)} — ${stateOf(m.status).label}`;
 }
 
-function byType(input: ReportInput): string {
-  const types = Object.entries(input.summary.byType).sort(([a], [b]) => a.localeCompare(b));
-  if (types.length === 0) return '<p>The results list no object types.</p>';
-  const rows = types
-    .map(([type, c]) => `<tr><th scope="row">${e(type)}</th>${CATEGORIES.map((k) => `<td class="num">${c[k]}</td>`).join('')}</tr>`)
-    .join('\n');
-  return `<h2 id="by-type">By object type</h2>
-<div class="scroll"><table>
-<caption class="more">Counts per object type</caption>
-<thead><tr><th scope="col">Object type</th>${CATEGORIES.map((k) => `<th scope="col" class="num">${LABELS[k]}</th>`).join('')}</tr></thead>
-<tbody>
-${rows}
-</tbody></table></div>`;
+function fullReport(input: ReportInput, limits: ReportLimits): string {
+  const m = input.manifest;
+  // Rows are only added while they fit; headings and closing tags are counted after them, so
+  // each section may end a little over its share: this reserve absorbs that.
+  const budget = new PageBudget(limits.pageBytes - CLOSING_RESERVE);
+  budget.spend(page(title(m), ''));
+  const foot = budget.spend(footer(m));
+  const samples = input.samples;
+  const cancelled = m.status === 'CANCELLED';
+  const share = sharer(budget, ['restores', 'changes', ...(cancelled ? [] : ['byType' as const]), ...(samples ? (['errors', 'warnings', 'imported', 'infos'] as const) : [])]);
+  const t = m.summary.totals;
+  const parts = [
+    budget.spend(`${header(m, limits)}\n${nav(input)}`),
+    budget.spend(facts(m, limits)),
+    restoreOf(m, budget),
+    restoresFrom(input.restores, share('restores'), limits),
+    budget.spend(totals(m)),
+    changesSection(m, input.changes, share('changes'), limits),
+    cancelled ? budget.spend('<p>The import was cancelled: ISC produced no results to archive.</p>') : byType(m, share('byType'), limits),
+  ];
+  if (samples) {
+    parts.push(
+      messages('Errors', 'errors', samples.errors, t.errors, share('errors'), limits),
+      messages('Warnings', 'warnings', samples.warnings, t.warnings, share('warnings'), limits),
+      imported(samples.importedObjects, t.importedObjects, share('imported'), limits),
+      messages('Infos', 'infos', samples.infos, t.infos, share('infos'), limits),
+    );
+  }
+  return page(title(m), `${parts[0]}\n<main>\n${parts.slice(1).filter(Boolean).join('\n')}\n</main>\n${foot}`);
 }
 
-function sections(input: ReportInput): string {
-  const samples = input.samples!;
-  const t = input.summary.totals;
-  return [
-    messages('Errors', 'errors', samples.errors, t.errors),
-    messages('Warnings', 'warnings', samples.warnings, t.warnings),
-    imported(samples, t.importedObjects),
-    messages('Infos', 'infos', samples.infos, t.infos),
-  ].join('\n');
+function nav(input: ReportInput): string {
+  const links: [string, string][] = [];
+  if (input.manifest.restore) links.push(['restore', 'Restore']);
+  if (input.restores?.length) links.push(['restores', 'Restores']);
+  links.push(['totals', 'Totals'], ['changes', 'What changed']);
+  if (input.samples) links.push(['errors', 'Errors'], ['warnings', 'Warnings'], ['imported', 'Imported objects'], ['infos', 'Infos']);
+  return `<nav class="toc" aria-label="Sections">${links.map(([id, label]) => `<a href="#${id}">${label}</a>`).join('')}</nav>`;
 }
 
-function more(shown: number, total: number): string {
-  return total > shown ? `<p class="more">${total - shown} more not listed here; see results.json.</p>` : '';
-}
-
-function messages(title: string, id: string, list: readonly MessageSample[], total: number): string {
-  if (total === 0) return `<h2 id="${id}">${title}</h2><p>None.</p>`;
-  const shown = list.slice(0, REPORT_LIST_LIMIT);
-  const rows = shown
-    .map((m) => `<tr><td data-label="Object type">${e(m.type)}</td><td data-label="Key">${m.key === null ? '—' : `<code>${e(m.key)}</code>`}</td><td class="msg" data-label="Message">${e(m.text)}${detail(m.detail)}</td></tr>`)
-    .join('\n');
-  return `<h2 id="${id}">${title} (${total})</h2>
-<div class="scroll"><table class="list">
-<thead><tr><th scope="col">Object type</th><th scope="col">Key</th><th scope="col">Message</th></tr></thead>
-<tbody>
-${rows}
-</tbody></table></div>${more(shown.length, total)}`;
-}
-
-function detail(value: unknown): string {
-  if (value === null || value === undefined || value === '') return '';
-  const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
-  return `<pre>${e(text)}</pre>`;
-}
-
-function imported(samples: Samples, total: number): string {
-  if (total === 0) return '<h2 id="imported">Imported objects</h2><p>None.</p>';
-  const shown = samples.importedObjects.slice(0, REPORT_LIST_LIMIT);
-  const rows = shown.map((o) => `<tr><td data-label="Type">${e(o.type)}</td><td class="msg" data-label="Name">${e(o.name)}</td><td class="msg" data-label="Id"><code>${e(o.id)}</code></td></tr>`).join('\n');
-  return `<h2 id="imported">Imported objects (${total})</h2>
-<div class="scroll"><table class="list">
-<thead><tr><th scope="col">Type</th><th scope="col">Name</th><th scope="col">Id</th></tr></thead>
-<tbody>
-${rows}
-</tbody></table></div>${more(shown.length, total)}`;
-}
-
-function objects(input: ReportInput): string {
-  return input.objects.map((o) => `${e(o.role)}: <code>${e(o.key)}</code> (${o.bytes} bytes)`).join(' · ') || 'no objects';
+/** The page when the lists cannot be shown: the facts and the totals, all of bounded size. */
+function essentials(m: Manifest, limits: ReportLimits): string {
+  return `${header(m, limits)}\n<main>\n${facts(m, limits)}\n${totals(m)}\n<p class="more">The lists are left out to keep this page small; see results.json and changes.json.</p>\n</main>\n${footer(m)}`;
 }

@@ -1,42 +1,12 @@
-import { parse, type DefaultTreeAdapterMap } from 'parse5';
+import { parse } from 'parse5';
 import { describe, expect, it } from 'vitest';
 import { renderReport, REPORT_LIST_LIMIT, type ReportInput } from '../../../lambda/report/report-renderer.ts';
-import { ResultsScanner } from '../../../lambda/results/results-scanner.ts';
 import { completeResults, failedResults, importResultsDocument } from '../../../local/import-results.ts';
+import { elements, text } from './parsed-html.ts';
+import { reportInput } from './report-fixtures.ts';
 
-type Node = DefaultTreeAdapterMap['node'];
-type Element = DefaultTreeAdapterMap['element'];
-
-function elements(node: Node, tag?: string, out: Element[] = []): Element[] {
-  if ('tagName' in node && (!tag || node.tagName === tag)) out.push(node);
-  const children = 'childNodes' in node ? node.childNodes : [];
-  for (const child of children) elements(child, tag, out);
-  if ('content' in node && node.content) elements(node.content as Node, tag, out);
-  return out;
-}
-
-function text(node: Node): string {
-  if (node.nodeName === '#text') return (node as DefaultTreeAdapterMap['textNode']).value;
-  return ('childNodes' in node ? node.childNodes : []).map(text).join('');
-}
-
-function input(results: string | null, status = 'COMPLETE', overrides: Partial<ReportInput> = {}): ReportInput {
-  const scanner = new ResultsScanner();
-  if (results) scanner.write(Buffer.from(results));
-  const digest = results ? scanner.finish() : null;
-  return {
-    schemaVersion: 1, tenant: 'acme', jobId: 'ef38f94347e94562b5bb8424a56397d8', status,
-    message: status === 'FAILED' ? 'Import halted because of errors. Download results for error details.' : null,
-    created: '2026-11-28T10:00:00Z', completed: '2026-11-28T10:01:00Z', exportJobId: digest?.exportJobId ?? null,
-    archivedAt: '2026-11-28T10:02:00.000Z', apiVersion: 'beta', archiver: { name: 'isc-import-archiver', version: '0.1.0' },
-    objects: [{ role: 'results', key: 'sp-config/acme/imports/x/results.json', bytes: 10, sha256: 'a' }],
-    backup: digest?.exportJobId ? { state: 'ARCHIVED', reason: 'Pre-import backup archived.' } : { state: 'NONE', reason: 'ISC took no pre-import backup for this job.' },
-    changes: { state: 'DISABLED', reason: 'ARCHIVE_CHANGES is false.', afterExportJobId: null, afterExportedAt: null, counts: { created: 0, changed: 0, unchanged: 0, unknown: 0 } },
-    restore: null,
-    summary: digest?.summary ?? { byType: {}, totals: { infos: 0, warnings: 0, errors: 0, importedObjects: 0 } },
-    samples: digest?.samples ?? null,
-    ...overrides,
-  };
+function input(results: string | null, status = 'COMPLETE', manifest: Partial<ReportInput['manifest']> = {}): ReportInput {
+  return reportInput(results, { status, manifest });
 }
 
 describe('renderReport', () => {
@@ -65,6 +35,13 @@ describe('renderReport', () => {
     const body = text(parse(renderReport(input(null, 'CANCELLED'))));
     expect(body).toContain('– Cancelled');
     expect(body).toContain('ISC produced no results');
+  });
+
+  it('renders a manifest archived before changes and restores were recorded', () => {
+    const { changes: _changes, restore: _restore, ...older } = input(completeResults()).manifest;
+    const body = text(parse(renderReport({ manifest: older as ReportInput['manifest'], samples: null, changes: null })));
+    expect(body).toContain('DISABLED Archived before changes were recorded.');
+    expect(body).not.toContain('Restore');
   });
 
   it('handles results that list no object types', () => {
