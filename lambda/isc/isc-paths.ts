@@ -2,12 +2,16 @@ import type { ApiVersion } from '../contract/constants.ts';
 
 export { API_VERSIONS, type ApiVersion } from '../contract/constants.ts';
 
-/** Paths of the four sp-config endpoints the archiver reads, per API family (see isc-api.md). */
+/** Paths of the sp-config endpoints the archiver calls, per API family (see isc-api.md). */
 export interface IscPaths {
   importStatus(jobId: string): string;
   importResults(jobId: string): string;
   exportStatus(jobId: string): string;
   exportDocument(jobId: string): string;
+  /** `POST`: starts an export (JSON ExportPayload); answers 202 with the job. */
+  exportStart(): string;
+  /** `POST`: starts an import (multipart `data` and `options`); with `preview`, ISC imports nothing. */
+  importStart(preview: boolean): string;
 }
 
 export function iscPaths(version: ApiVersion): IscPaths {
@@ -20,5 +24,7 @@ export function iscPaths(version: ApiVersion): IscPaths {
     importResults: (jobId) => `${base}/import/${id(jobId)}/download`,
     exportStatus: (jobId) => `${base}/export/${id(jobId)}`,
     exportDocument: (jobId) => `${base}/export/${id(jobId)}/download`,
+    exportStart: () => `${base}/export`,
+    importStart: (preview) => (preview ? `${base}/import?preview=true` : `${base}/import`),
   };
 }

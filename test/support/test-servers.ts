@@ -25,7 +25,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export type Handler = (req: IncomingMessage, res: ServerResponse, seen: SeenRequest) => void | Promise<void>;
+export type Handler = (req: IncomingMessage, res: ServerResponse, seen: SeenRequest) => unknown;
 
 /**
  * A throwaway certificate for 127.0.0.1 and localhost, made with the system's openssl: a test that

@@ -40,17 +40,17 @@ function memoryStore(loseWith?: () => void) {
     async putConditional(key, body, _type, condition) {
       if (key.endsWith('/.archiving')) {
         claims.push(key);
-        if (objects.has(key) && 'ifNoneMatch' in condition) return false;
+        if (objects.has(key) && 'ifNoneMatch' in condition) return undefined;
         objects.set(key, body);
-        return true;
+        return { key, bytes: body.length, sha256: 'z', etag: '"etag-1"' };
       }
       conditions.push(condition);
       if (loseWith) {
         loseWith();
-        return false;
+        return undefined;
       }
       objects.set(key, body);
-      return true;
+      return { key, bytes: body.length, sha256: 'z', etag: '"etag-1"' };
     },
     async get(key) {
       const body = objects.get(key);
@@ -58,6 +58,9 @@ function memoryStore(loseWith?: () => void) {
     },
     async remove(key) {
       objects.delete(key);
+    },
+    async delete(key) {
+      return objects.delete(key);
     },
   };
   return { store, objects, conditions, claims };
@@ -74,6 +77,12 @@ function fakeIsc(status: string, results = completeResults()) {
     async download(path, _ctx, consume) {
       calls.push(path);
       return consume(Readable.from([Buffer.from(results)]), { contentLength: undefined });
+    },
+    postJson: async () => {
+      throw new Error('not used by archiveJob');
+    },
+    postImport: async () => {
+      throw new Error('not used by archiveJob');
     },
   };
   return { isc, calls };
