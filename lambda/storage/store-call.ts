@@ -26,20 +26,13 @@ export function callSignal(call: StoreCall | undefined, what: string): AbortSign
 }
 
 /**
- * Sends with the signal, and stops waiting as soon as it aborts: the SDK checks the signal before
- * each attempt but sleeps its retry back-off (up to 20 s on SlowDown) regardless.
+ * Sends with the signal. The SDK checks it before each attempt, stops a request in flight, and
+ * (in the SDK version locked here, tested in store-deadline.test.ts) ends its retry back-off too.
  */
 export function sendWithin<T>(s3: S3Client, command: object, signal: AbortSignal | undefined): Promise<T> {
   // send()'s overloads tie each command to its output type; callers name the output instead.
   const send = s3.send as (command: object, options: { abortSignal?: AbortSignal | undefined }) => Promise<T>;
-  const sent = send.call(s3, command, { abortSignal: signal });
-  if (!signal) return sent;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    sent.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+  return send.call(s3, command, { abortSignal: signal });
 }
 
 /** The HTTP status of an S3 failure, when S3 answered at all. */

@@ -52,7 +52,7 @@ function submission(chunks: () => Iterable<Buffer> | AsyncIterable<Buffer> = () 
 
 /** Parses the multipart body as a server framework would. */
 async function parts(seen: SeenRequest) {
-  const form = await new Request('http://isc.test/', { method: 'POST', headers: { 'content-type': String(seen.headers['content-type']) }, body: seen.body }).formData();
+  const form = await new Request('http://isc.test/', { method: 'POST', headers: { 'content-type': String(seen.headers['content-type']) }, body: new Uint8Array(seen.body) }).formData();
   const data = form.get('data') as File;
   return { data, bytes: Buffer.from(await data.arrayBuffer()), options: JSON.parse(String(form.get('options'))) as unknown, names: [...form.keys()] };
 }
