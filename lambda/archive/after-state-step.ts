@@ -4,18 +4,12 @@ import type { ArchiveKeys } from '../contract/archive-keys.ts';
 import type { ObjectRef } from '../domain/summary.ts';
 import { exportSelection } from '../changes/export-selection.ts';
 import { type ExtractedObject, TouchedObjectExtractor } from '../changes/touched-object-extractor.ts';
-import type { CallContext } from '../isc/isc-client.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
 import { isRunning, parseImportStatus, type ImportStatus } from '../isc/job-status.ts';
 import type { ArchiveDeps } from './archive-types.ts';
 import { bothChecks, uploadChecked, type StreamCheck } from './checked-upload.ts';
 import { exportCheck, invalidDocument } from './document-checks.ts';
 import type { ManifestObject } from './manifest.ts';
-
-/** Starts an sp-config export job (POST .../sp-config/export). */
-export interface ExportStarter {
-  postJson(path: string, body: unknown, ctx: CallContext): Promise<unknown>;
-}
 
 export interface AfterState {
   readonly exportJobId: string;
@@ -43,7 +37,7 @@ export class AfterStateUnavailable extends Error {
  * handed to a background invocation with the time to finish it.
  */
 export async function exportAfterState(
-  deps: ArchiveDeps & { isc: ExportStarter }, keys: ArchiveKeys, jobId: string, touched: readonly ObjectRef[],
+  deps: ArchiveDeps, keys: ArchiveKeys, jobId: string, touched: readonly ObjectRef[],
   deadline: Deadline, writable: Promise<unknown>, handOffWhenLate: boolean,
 ): Promise<AfterState> {
   const paths = iscPaths(deps.config.apiVersion);
@@ -68,7 +62,7 @@ export async function exportAfterState(
       try {
         // A fresh reader per attempt: a retried download starts the document again.
         return await uploadChecked(deps.store, body, bothChecks(exportCheck(), touchedReader(touched)), {
-          key: keys.backup(id), jobId, phase: 'changes', expectedBytes: info.contentLength, writable, what: 'the after-state export',
+          key: keys.backup(id), jobId, phase: 'changes', expectedBytes: info.contentLength, writable, deadline, what: 'the after-state export',
         });
       } catch (error) {
         throw invalidDocument(error, 'the after-state export', 'changes', jobId);

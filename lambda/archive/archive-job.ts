@@ -1,5 +1,5 @@
 import { startEarly } from '../core/background.ts';
-import type { Deadline } from '../core/deadline.ts';
+import { beforeTheEnd, type Deadline } from '../core/deadline.ts';
 import { StorageError } from '../core/errors.ts';
 import { archiveKeys, type ArchiveKeys } from '../contract/archive-keys.ts';
 import type { ChangesRecord } from '../domain/changes.ts';
@@ -9,7 +9,7 @@ import { iscPaths } from '../isc/isc-paths.ts';
 import { isRunning, parseImportStatus, type ImportStatus } from '../isc/job-status.ts';
 import type { ConditionalWrite } from '../storage/archive-store.ts';
 import type { ArchiveDeps, ArchiveRequest, ArchiveResult, Archived } from './archive-types.ts';
-import { exportAfterState, type ExportStarter, touchedReader } from './after-state-step.ts';
+import { exportAfterState, touchedReader } from './after-state-step.ts';
 import { archiveBackup } from './backup-step.ts';
 import { changesPlanned, recordChanges } from './changes-step.ts';
 import { ArchiveClaim, ArchivedMeanwhileError, ClaimBusyError } from './claim.ts';
@@ -33,12 +33,12 @@ export type { ArchiveDeps, ArchiveRequest, ArchiveResult, Archived } from './arc
 export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, deadline: Deadline): Promise<ArchiveResult> {
   const { store, log } = deps;
   const { jobId } = request;
-  const { tenant } = await deps.credentials.get();
+  const { tenant } = await deps.credentials.get({ deadline });
   const keys = archiveKeys(deps.config.prefix, tenant, jobId);
   const archived = (outcome: Archived['outcome'], manifest: Manifest): Archived => ({ outcome, manifest, manifestKey: keys.manifest, bucket: store.bucket });
 
   // 1. Find the manifest.
-  const earlier = await store.get(keys.manifest);
+  const earlier = await store.get(keys.manifest, { deadline });
   if (earlier && !request.force) {
     log.info('Already archived; ISC not called', { jobId, manifestKey: keys.manifest });
     return archived('ALREADY_ARCHIVED', parseManifest(earlier.body, keys.manifest));
@@ -54,7 +54,7 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
 
   // 3. Claim the job while the results download begins (whileClaiming): the first write waits for it.
   const holder = { requestId: request.requestId, deadline: new Date(deadline.endsAt()).toISOString() };
-  const claiming = startEarly(ArchiveClaim.take(store, keys.lease, holder, () => now(deps).getTime(), log), log, 'Claiming the job');
+  const claiming = startEarly(ArchiveClaim.take(store, keys.lease, holder, () => now(deps).getTime(), log, beforeTheEnd(deadline)), log, 'Claiming the job');
   const whileClaiming = startEarly(mayWrite(), log, 'Checking the claim');
   try {
     return archived(job.status === 'CANCELLED' ? 'CANCELLED' : 'ARCHIVED', await writeArchive(job, whileClaiming));
@@ -76,7 +76,7 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
   async function mayWrite(): Promise<ConditionalWrite> {
     const claim = await claiming;
     if (!(claim instanceof ArchiveClaim)) throw new ClaimBusyError(jobId, claim);
-    const current = await store.get(keys.manifest);
+    const current = await store.get(keys.manifest, { deadline });
     if (current && !request.force) throw new ArchivedMeanwhileError(jobId, current.body);
     return current ? { ifMatch: current.etag ?? '*' } : { ifNoneMatch: '*' };
   }
@@ -93,11 +93,11 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
     const touched = results ? touchedOf(results.digest) : [];
     const planned = changesPlanned(deps.config.archiveChanges, finished, touched);
     const afterState = planned === 'EXPORT'
-      ? startEarly(exportAfterState({ ...deps, isc: deps.isc as typeof deps.isc & ExportStarter }, keys, jobId, touched, deadline, writable, !request.wait), log, 'Exporting the after-state')
+      ? startEarly(exportAfterState(deps, keys, jobId, touched, deadline, writable, !request.wait), log, 'Exporting the after-state')
       : undefined;
     const backup = await archiveBackup(deps, keys, jobId, exportJobId, deadline, writable, previous, afterState ? () => touchedReader(touched) : undefined);
     const changes = afterState
-      ? await recordChanges(deps, keys, { jobId, tenant, touched, afterState, before: backup.read && backup.object ? { exportJobId: exportJobId ?? '', key: backup.object.key, objects: backup.read } : null })
+      ? await recordChanges(deps, keys, { jobId, tenant, touched, afterState, signal: beforeTheEnd(deadline), before: backup.read && backup.object ? { exportJobId: exportJobId ?? '', key: backup.object.key, objects: backup.read } : null })
       : { record: planned as ChangesRecord, document: null, objects: [] };
     const objects: ManifestObject[] = [...(results ? [results.stored] : []), ...(backup.object ? [backup.object] : []), ...changes.objects];
 
@@ -107,9 +107,9 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
       summary: results?.digest.summary ?? emptySummary(), restore: await restore, archivedAt: now(deps),
     };
     const condition = await writable;
-    objects.push(await writeReport(deps, keys, buildManifest({ ...facts, objects }), results?.digest.samples ?? null, changes.document));
+    objects.push(await writeReport(deps, keys, buildManifest({ ...facts, objects }), results?.digest.samples ?? null, changes.document, beforeTheEnd(deadline)));
     const manifest = buildManifest({ ...facts, objects });
-    if (!(await writeManifest(deps, keys, manifest, condition))) throw manifestRaceLost(jobId, keys);
+    if (!(await writeManifest(deps, keys, manifest, condition, beforeTheEnd(deadline)))) throw manifestRaceLost(jobId, keys);
     return manifest;
   }
 }

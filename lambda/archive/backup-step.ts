@@ -44,7 +44,7 @@ export async function archiveBackup<T = undefined>(
     const { stored, checked } = await deps.isc.download(path, { phase: 'backup', jobId, deadline }, async (body, info) => {
       try {
         return await uploadChecked(deps.store, body, bothChecks(exportCheck(), alsoRead?.() ?? nothingMore<T>()), {
-          key, jobId, phase: 'backup', expectedBytes: info.contentLength, writable, what: 'the pre-import backup',
+          key, jobId, phase: 'backup', expectedBytes: info.contentLength, writable, deadline, what: 'the pre-import backup',
         });
       } catch (error) {
         throw invalidDocument(error, 'the pre-import backup', 'backup', jobId);

@@ -30,7 +30,7 @@ export interface RecordedChanges {
  */
 export async function recordChanges(
   deps: ArchiveDeps, keys: ArchiveKeys,
-  input: { jobId: string; tenant: string; touched: readonly ObjectRef[]; afterState: Promise<AfterState>; before: { exportJobId: string; key: string; objects: readonly ExtractedObject[] } | null },
+  input: { jobId: string; tenant: string; touched: readonly ObjectRef[]; afterState: Promise<AfterState>; signal: AbortSignal; before: { exportJobId: string; key: string; objects: readonly ExtractedObject[] } | null },
 ): Promise<RecordedChanges> {
   let after: AfterState;
   try {
@@ -45,7 +45,7 @@ export async function recordChanges(
     after: { exportJobId: after.exportJobId, key: after.stored.key, exportedAt: after.exportedAt, objects: after.objects },
   });
   const body = Buffer.from(`${JSON.stringify(computed.document, null, 2)}\n`, 'utf8');
-  const stored = await deps.store.put(keys.changes, body, CONTENT_TYPES.json);
+  const stored = await deps.store.put(keys.changes, body, CONTENT_TYPES.json, { signal: input.signal });
   deps.log.info('Changes recorded', { jobId: input.jobId, key: stored.key, counts: computed.counts });
   return { record: computedChangesRecord(computed), document: computed.document, objects: [after.stored, { role: 'changes', ...stored }] };
 }

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { IscError, type Phase } from '../core/errors.ts';
 import { CONTENT_TYPES } from '../contract/constants.ts';
+import type { Deadline } from '../core/deadline.ts';
 import type { ArchiveStore, StoredObject } from '../storage/archive-store.ts';
 
 /** Reads a document as it streams and judges it at the end (the results scanner, the export check). */
@@ -20,6 +21,8 @@ export interface CheckedUpload {
   readonly writable: Promise<unknown>;
   /** Named in errors: "import results", "the pre-import backup". */
   readonly what: string;
+  /** The upload ends before it (the S3 calls are bounded by it). */
+  readonly deadline: Deadline;
 }
 
 /**
@@ -52,7 +55,7 @@ export async function uploadChecked<T>(store: ArchiveStore, body: Readable, chec
     checked = check.finish();
   }
   try {
-    const stored = await store.upload(upload.key, source(), CONTENT_TYPES.json);
+    const stored = await store.upload(upload.key, source(), CONTENT_TYPES.json, { deadline: upload.deadline });
     return { stored, checked: checked as T };
   } finally {
     body.destroy();

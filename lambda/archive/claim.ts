@@ -1,8 +1,8 @@
 import { ArchiverError } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
 import { bestEffort } from '../core/background.ts';
-import { CONTENT_TYPES } from '../contract/constants.ts';
-import type { ArchiveStore } from '../storage/archive-store.ts';
+import { CLAIM_TAG, CONTENT_TYPES } from '../contract/constants.ts';
+import type { ArchiveStore, ConditionalWrite } from '../storage/archive-store.ts';
 
 /** Who holds a job's claim: the Lambda request id, and when that invocation ends at the latest. */
 export interface ClaimHolder {
@@ -24,9 +24,14 @@ export class ArchiveClaim {
   readonly #key: string;
   readonly #me: ClaimHolder;
   readonly #log: Log;
+  /** The ETag of the claim as we wrote it: released only while it is still ours. */
+  #etag: string | undefined;
   #ours = false;
 
-  private constructor(store: ArchiveStore, key: string, me: ClaimHolder, log: Log) {
+  readonly #signal: AbortSignal | undefined;
+
+  private constructor(store: ArchiveStore, key: string, me: ClaimHolder, log: Log, signal: AbortSignal | undefined) {
+    this.#signal = signal;
     this.#store = store;
     this.#key = key;
     this.#me = me;
@@ -34,8 +39,8 @@ export class ArchiveClaim {
   }
 
   /** Tries to take the claim; resolves to the claim when ours, or to the live holder's name. */
-  static async take(store: ArchiveStore, key: string, me: ClaimHolder, now: () => number, log: Log): Promise<ArchiveClaim | ClaimHolder> {
-    const claim = new ArchiveClaim(store, key, me, log);
+  static async take(store: ArchiveStore, key: string, me: ClaimHolder, now: () => number, log: Log, signal?: AbortSignal): Promise<ArchiveClaim | ClaimHolder> {
+    const claim = new ArchiveClaim(store, key, me, log, signal);
     const holder = await claim.#acquire(now);
     return holder ?? claim;
   }
@@ -49,14 +54,18 @@ export class ArchiveClaim {
   async release(): Promise<void> {
     if (!this.#ours) return;
     this.#ours = false;
-    await bestEffort(() => this.#store.remove(this.#key), this.#log, 'Removing the archive claim', { key: this.#key });
+    // If-Match: a claim taken over by another delivery (we outlived our deadline) is theirs to remove.
+    await bestEffort(() => this.#store.delete(this.#key, { ifMatch: this.#etag, signal: this.#signal }), this.#log, 'Removing the archive claim', { key: this.#key });
   }
 
   async #acquire(now: () => number): Promise<ClaimHolder | undefined> {
     const body = Buffer.from(JSON.stringify(this.#me));
+    const tags = { [CLAIM_TAG.key]: CLAIM_TAG.value };
+    const put = (condition: ConditionalWrite) => this.#store.putConditional(this.#key, body, CONTENT_TYPES.json, condition, { tags, signal: this.#signal });
     for (let attempt = 0; attempt < 2; attempt++) {
-      if (await this.#store.putConditional(this.#key, body, CONTENT_TYPES.json, { ifNoneMatch: '*' })) return this.#won();
-      const current = await this.#store.get(this.#key);
+      const created = await put({ ifNoneMatch: '*' });
+      if (created) return this.#won(created.etag);
+      const current = await this.#store.get(this.#key, { signal: this.#signal });
       // Removed between our write and our read: the job is free again, try once more.
       if (!current) continue;
       const holder = readHolder(current.body);
@@ -67,17 +76,19 @@ export class ArchiveClaim {
         key: this.#key, holder: holder?.requestId, holderDeadline: holder?.deadline,
       });
       const condition = current.etag === undefined ? ({ ifNoneMatch: '*' } as const) : { ifMatch: current.etag };
-      if (await this.#store.putConditional(this.#key, body, CONTENT_TYPES.json, condition)) return this.#won();
+      const taken = await put(condition);
+      if (taken) return this.#won(taken.etag);
       // Someone else took it over first; report them if they are alive.
-      const winner = await this.#store.get(this.#key);
+      const winner = await this.#store.get(this.#key, { signal: this.#signal });
       const winnerHolder = winner ? readHolder(winner.body) : undefined;
       if (winnerHolder && Date.parse(winnerHolder.deadline) > now()) return winnerHolder;
     }
     return { requestId: 'unknown', deadline: new Date(now() + 1_000).toISOString() };
   }
 
-  #won(): undefined {
+  #won(etag: string | undefined): undefined {
     this.#ours = true;
+    this.#etag = etag;
     return undefined;
   }
 }

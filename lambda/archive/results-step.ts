@@ -21,7 +21,7 @@ export async function archiveResults(deps: ArchiveDeps, keys: ArchiveKeys, jobId
   const { stored, checked } = await deps.isc.download(path, { phase: 'download', jobId, deadline }, async (body, info) => {
     try {
       return await uploadChecked(deps.store, body, resultsCheck(), {
-        key: keys.results, jobId, phase: 'download', expectedBytes: info.contentLength, writable, what: 'import results',
+        key: keys.results, jobId, phase: 'download', expectedBytes: info.contentLength, writable, deadline, what: 'import results',
       });
     } catch (error) {
       throw invalidDocument(error, 'import results', 'download', jobId);

@@ -8,17 +8,17 @@ import type { ArchiveDeps } from './archive-types.ts';
 import type { Manifest, ManifestObject } from './manifest.ts';
 
 /** Writes report.html from the manifest-to-be (the report describes every other object). */
-export async function writeReport(deps: ArchiveDeps, keys: ArchiveKeys, manifest: Manifest, samples: Samples | null, changes: ChangesDocument | null): Promise<ManifestObject> {
+export async function writeReport(deps: ArchiveDeps, keys: ArchiveKeys, manifest: Manifest, samples: Samples | null, changes: ChangesDocument | null, signal: AbortSignal): Promise<ManifestObject> {
   const html = renderReport({ manifest, samples, changes });
-  const report = await deps.store.put(keys.report, Buffer.from(html, 'utf8'), CONTENT_TYPES.html);
+  const report = await deps.store.put(keys.report, Buffer.from(html, 'utf8'), CONTENT_TYPES.html, { signal });
   deps.log.info('Report written', { jobId: manifest.jobId, key: report.key, bytes: report.bytes });
   return { role: 'report', ...report };
 }
 
 /** Writes the manifest, last, only under `condition`; false when the condition failed. */
-export async function writeManifest(deps: ArchiveDeps, keys: ArchiveKeys, manifest: Manifest, condition: ConditionalWrite): Promise<boolean> {
+export async function writeManifest(deps: ArchiveDeps, keys: ArchiveKeys, manifest: Manifest, condition: ConditionalWrite, signal: AbortSignal): Promise<boolean> {
   const body = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
-  const written = await deps.store.putConditional(keys.manifest, body, CONTENT_TYPES.json, condition);
+  const written = (await deps.store.putConditional(keys.manifest, body, CONTENT_TYPES.json, condition, { signal })) !== undefined;
   if (written) deps.log.info('Manifest written', { jobId: manifest.jobId, manifestKey: keys.manifest, status: manifest.status, totals: manifest.summary.totals });
   return written;
 }

@@ -36,3 +36,11 @@ export function deadlineFrom(clock: InvocationClock, options: { capMs?: number }
     },
   };
 }
+
+/**
+ * A signal for the writes kept for the margin (the report, the manifest, the claim's removal): they
+ * may use it, but must still end half a second before Lambda stops the invocation.
+ */
+export function beforeTheEnd(deadline: Deadline): AbortSignal {
+  return AbortSignal.timeout(Math.max(1, deadline.endsAt() - Date.now() - 500));
+}

@@ -62,7 +62,7 @@ async function readArchive(action: 'status' | 'report', jobId: string, rt: Runti
   if (action === 'status') return jsonResponse(200, { ...manifest, restores: await listRestores(rt.store, keys) });
   // The report the manifest vouches for, not one a later, unfinished run may have written since.
   const named = manifest.objects.find((o) => o.role === 'report');
-  const report = named ? await rt.store.get(named.key, named.versionId) : undefined;
+  const report = named ? await rt.store.get(named.key, { versionId: named.versionId }) : undefined;
   if (!report) return errorResponse(404, `The report of import ${jobId} is missing from the archive.`, trackingId);
   return htmlResponse(report.body.toString('utf8'));
 }

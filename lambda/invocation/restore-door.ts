@@ -1,6 +1,6 @@
 import { API_BUDGET_MS } from '../contract/constants.ts';
 import { type Deadline, deadlineFrom, type InvocationClock } from '../core/deadline.ts';
-import { type ImportSubmitter, type RestoreStarted, startRestore as submitRestore } from '../restore/restore-job.ts';
+import { type RestoreStarted, startRestore as submitRestore } from '../restore/restore-job.ts';
 import { jsonResponse, type ApiResponse } from './api-response.ts';
 import { handOff } from './hand-off.ts';
 import type { RestoreApplyAction, RestorePreviewAction } from './requests.ts';
@@ -25,7 +25,7 @@ export async function runRestoreInBackground(work: RestoreAction, rt: Runtime, c
  */
 async function restoreAndArchiveLater(work: RestoreAction, rt: Runtime, deadline: Deadline, requestId: string): Promise<RestoreStarted> {
   const previewJobId = work.action === 'restore-apply' ? work.previewJobId : undefined;
-  const started = await submitRestore({ jobId: work.jobId, types: work.types, previewJobId, requestId }, { ...rt, isc: rt.isc as typeof rt.isc & ImportSubmitter, log }, deadline);
+  const started = await submitRestore({ jobId: work.jobId, types: work.types, previewJobId, requestId }, { ...rt, log }, deadline);
   await handOff(rt, { jobId: started.jobId, force: false, waitingSince: new Date().toISOString() });
   metrics.restoreStarted(started.preview);
   return started;

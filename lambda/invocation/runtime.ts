@@ -43,9 +43,20 @@ export function createRuntime(env: Readonly<Record<string, string | undefined>>)
     headers: { 'user-agent': `${ARCHIVER.name}/${ARCHIVER.version} (+aws-lambda; node ${process.versions.node})` },
   });
   const credentials = config.secretId
-    ? secretsManagerSource(new SecretsManagerClient({}), config.secretId)
+    ? secretsManagerSource(
+        // Secrets Manager answers in milliseconds: a stalled connection fails fast and the SDK retries it.
+        new SecretsManagerClient({ requestHandler: { connectionTimeout: 3_000, requestTimeout: 5_000, throwOnRequestTimeout: true } }),
+        config.secretId,
+      )
     : environmentSource(env);
-  const s3 = new S3Client({ forcePathStyle: config.s3EndpointOverridden });
+  // Each request is bounded so a stalled connection fails and is retried (a 5 MiB part goes well
+  // within a minute; the idle limit catches a stall); S3 answers bursts with 503 SlowDown, so a few
+  // more attempts than the SDK's 3. The deadline bounds each call as a whole (the store's options).
+  const s3 = new S3Client({
+    forcePathStyle: config.s3EndpointOverridden,
+    maxAttempts: 5,
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 60_000, throwOnRequestTimeout: true, socketTimeout: 30_000 },
+  });
   let lambda: LambdaClient | undefined;
   let events: EventBridgeClient | undefined;
   let sqs: SQSClient | undefined;

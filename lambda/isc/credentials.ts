@@ -52,7 +52,19 @@ export function parseCredentials(secretString: string | undefined, source: strin
   return Object.freeze({ baseUrl, tokenUrl, tenant, clientId, clientSecret });
 }
 
-// Plain http is allowed only for loopback, where the local ISC double runs.
+/**
+ * True for hosts that never leave the machine: 127.0.0.0/8, ::1 and localhost. Only configured URLs
+ * get this exception (the local ISC double runs there); a redirect's target never does.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (host === 'localhost' || host === '[::1]') return true;
+  // WHATWG URL parsing has already turned 127.1 or 0x7f.1 into dotted decimal.
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+// Plain http is allowed only for loopback, where the local ISC double runs: the client secret and
+// tokens travel in these requests.
 function httpsUrl(value: string, field: string, source: string): string {
   let url: URL;
   try {
@@ -60,9 +72,8 @@ function httpsUrl(value: string, field: string, source: string): string {
   } catch {
     throw new ConfigurationError(`"${field}" in the ISC credentials of ${source} is not a URL.`, 'secret');
   }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new ConfigurationError(`"${field}" in the ISC credentials of ${source} must be an https URL.`, 'secret');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new ConfigurationError(`"${field}" in the ISC credentials of ${source} must be an https URL (plain http only on a loopback host).`, 'secret');
   }
   if (url.username || url.password || url.search || url.hash) {
     throw new ConfigurationError(`"${field}" in the ISC credentials of ${source} must not carry credentials, a query or a fragment.`, 'secret');

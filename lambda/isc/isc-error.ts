@@ -70,11 +70,15 @@ export function iscErrorFrom(failure: IscFailure): IscError {
   });
 }
 
-/** A failure that never got an answer from ISC: out of time (not worth retrying now), or unreachable. */
-export function networkError(error: unknown, phase: Phase, jobId: string | undefined, attempts: number): ArchiverError {
+/**
+ * A failure that never got an answer from ISC: out of time (not worth retrying now), or unreachable.
+ * `deadline` is the signal the request was sent with: got reports its abort as a timeout, just like
+ * its own per-request timeouts, so only the signal tells the two apart.
+ */
+export function networkError(error: unknown, phase: Phase, jobId: string | undefined, attempts: number, deadline?: AbortSignal): ArchiverError {
   if (error instanceof ArchiverError) return error;
   const name = (error as Error | undefined)?.name;
-  if (name === 'AbortError' || (name === 'TimeoutError' && (error as { code?: string }).code === 'ABORT_ERR')) {
+  if (deadline?.aborted || name === 'AbortError') {
     return new TimeBudgetError('The invocation ran out of time while talking to ISC.', phase, jobId);
   }
   const code = error instanceof RequestError ? error.code : (error as { code?: string } | undefined)?.code;
@@ -87,4 +91,38 @@ export function networkError(error: unknown, phase: Phase, jobId: string | undef
 /** got hands bodies over as Uint8Array; read them as a Buffer without copying. */
 export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * A redirect the archiver will not follow: it would carry the client secret or the token away, or
+ * downgrade to plain http. Permanent: asking again gets the same redirect. Only the target's
+ * origin is named; its path and query may carry anything.
+ */
+export function redirectRefused(method: string, from: string, status: number, location: string | undefined, phase: Phase, jobId: string | undefined, why: string): IscError {
+  let target = 'no Location';
+  if (location !== undefined) {
+    try {
+      target = new URL(location, from).origin;
+    } catch {
+      target = 'an unreadable Location';
+    }
+  }
+  return new IscError('IscRedirectRefused', `ISC answered ${status} to ${method} ${new URL(from).pathname}, redirecting to ${target}; not followed: ${why}.`, {
+    phase, retryable: false, jobId, httpStatus: status,
+  });
+}
+
+/**
+ * A success status other than 200 on a GET (204 No Content, 206 Partial Content without a Range
+ * request, ...): there is no document to read. Retryable like a body cut short: the archiver never
+ * asks for a range, so this is ISC or a proxy misbehaving for a moment, and the retries are bounded.
+ */
+export function unexpectedSuccess(status: number, method: string, path: string, phase: Phase, jobId: string | undefined): IscError {
+  return new IscError('IscUnexpectedHttpStatus', `ISC answered ${status} to ${method} ${path}, where a 200 with a document was expected.`, {
+    phase, retryable: true, jobId, httpStatus: status,
+  });
+}
+
+export function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }

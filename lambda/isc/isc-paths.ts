@@ -2,13 +2,15 @@ import type { ApiVersion } from '../contract/constants.ts';
 
 export { API_VERSIONS, type ApiVersion } from '../contract/constants.ts';
 
-/** Paths of the sp-config endpoints the archiver calls, per API family (docs/isc-api.md). */
+/** Paths of the sp-config endpoints the archiver calls, per API family (see isc-api.md). */
 export interface IscPaths {
   importStatus(jobId: string): string;
   importResults(jobId: string): string;
   exportStatus(jobId: string): string;
   exportDocument(jobId: string): string;
+  /** `POST`: starts an export (JSON ExportPayload); answers 202 with the job. */
   exportStart(): string;
+  /** `POST`: starts an import (multipart `data` and `options`); with `preview`, ISC imports nothing. */
   importStart(preview: boolean): string;
 }
 
@@ -23,6 +25,6 @@ export function iscPaths(version: ApiVersion): IscPaths {
     exportStatus: (jobId) => `${base}/export/${id(jobId)}`,
     exportDocument: (jobId) => `${base}/export/${id(jobId)}/download`,
     exportStart: () => `${base}/export`,
-    importStart: (preview) => `${base}/import${preview ? '?preview=true' : ''}`,
+    importStart: (preview) => (preview ? `${base}/import?preview=true` : `${base}/import`),
   };
 }

@@ -1,10 +1,9 @@
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import type { ArchiveDeps } from '../archive/archive-types.ts';
 import { parseManifest, type Manifest, type ManifestObject, type RestoreSelection } from '../archive/manifest.ts';
 import { archiveKeys } from '../contract/archive-keys.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { IscError, RestoreRefusedError } from '../core/errors.ts';
-import type { CallContext } from '../isc/isc-client.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
 import { backupHoldings, touchedObjects } from './archived-documents.ts';
 import { backupProblem, previewProblem } from './restore-guard.ts';
@@ -12,10 +11,6 @@ import { type NotRestorable, planRestore } from './restore-plan.ts';
 import { lockApply, markApplied, recordRestore, unlockApply, writeRestoreLink } from './restore-records.ts';
 import { verifiedBackup } from './verified-backup.ts';
 
-/** Submits an sp-config import (multipart `data` + `options`); never retried once ISC may have it. */
-export interface ImportSubmitter {
-  postImport(path: string, request: { data: () => Promise<Readable>; options: Record<string, unknown> }, ctx: CallContext): Promise<unknown>;
-}
 
 export interface RestoreRequest {
   readonly jobId: string;
@@ -46,10 +41,10 @@ export interface RestoreStarted {
  *  5. the restore job is linked to the original, both ways, for its archive and GET /imports.
  * Every refusal (409) happens before anything reaches ISC.
  */
-export async function startRestore(request: RestoreRequest, deps: ArchiveDeps & { isc: ImportSubmitter }, deadline: Deadline): Promise<RestoreStarted> {
+export async function startRestore(request: RestoreRequest, deps: ArchiveDeps, deadline: Deadline): Promise<RestoreStarted> {
   const { store, log } = deps;
   const { jobId } = request;
-  const { tenant } = await deps.credentials.get();
+  const { tenant } = await deps.credentials.get({ deadline });
   const keys = archiveKeys(deps.config.prefix, tenant, jobId);
   const preview = request.previewJobId === undefined;
 
@@ -86,7 +81,8 @@ export async function startRestore(request: RestoreRequest, deps: ArchiveDeps & 
   const ctx = { phase: 'restore' as const, jobId, deadline };
   let submitted: unknown;
   try {
-    submitted = await deps.isc.postImport(iscPaths(deps.config.apiVersion).importStart(preview), { data: () => verifiedBackup(store, backup, jobId), options }, ctx);
+    const data = () => later(() => verifiedBackup(store, backup, jobId));
+    submitted = await deps.isc.postImport(iscPaths(deps.config.apiVersion).importStart(preview), { data, dataBytes: backup.bytes, options }, ctx);
   } catch (error) {
     // Refused before ISC could act (our check, or ISC's own 4xx): the apply may be tried again.
     if (request.previewJobId !== undefined && surelyNotApplied(error)) await unlockApply(store, keys, request.previewJobId);
@@ -113,6 +109,19 @@ function role(manifest: Manifest, name: ManifestObject['role']): ManifestObject 
   const object = manifest.objects.find((o) => o.role === name);
   if (!object) throw new RestoreRefusedError(`The archive of ${manifest.jobId} names no ${name} object.`, manifest.jobId);
   return object;
+}
+
+/** A stream now, fed by one that takes a moment to open (the S3 read); its failure fails this one. */
+function later(open: () => Promise<Readable>): Readable {
+  const out = new PassThrough();
+  open().then(
+    (source) => {
+      source.once('error', (error) => out.destroy(error));
+      source.pipe(out);
+    },
+    (error: unknown) => out.destroy(error as Error),
+  );
+  return out;
 }
 
 function surelyNotApplied(error: unknown): boolean {

@@ -11,7 +11,7 @@ import type { CredentialSource } from '../../../lambda/isc/secret-source.ts';
 
 const deadline = (ms = 30_000) => {
   const end = Date.now() + ms;
-  return { remainingMs: () => end - Date.now(), endsAt: () => Date.now() + 60_000, sleep: async (d: number) => (await new Promise((r) => setTimeout(r, d)), true) };
+  return { endsAt: () => Date.now() + 60_000, remainingMs: () => end - Date.now(), sleep: async (d: number) => (await new Promise((r) => setTimeout(r, d)), true) };
 };
 
 function credentialsFor(baseUrl: string, secret = DEMO_CLIENT.clientSecret): CredentialSource & { reads: number } {

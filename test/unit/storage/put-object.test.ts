@@ -26,11 +26,15 @@ describe('s3ArchiveStore on the wire', () => {
       const store = s3ArchiveStore(client, 'b-1');
       const streamed = await store.upload('results.json', Readable.from([Buffer.from('{"a":'), Buffer.from('1}')]), 'application/json');
       const put = await store.put('report.html', Buffer.from('<p>hi</p>'), 'text/html');
-      for (const [i, stored] of [streamed, put].entries()) {
+      const claim = await store.putConditional('.archiving', Buffer.from('{}'), 'application/json', { ifNoneMatch: '*' }, { tags: { 'archiver-claim': 'true' } });
+      for (const [i, stored] of [streamed, put, claim!].entries()) {
         expect(seen[i]!.sha256).toBe(stored.sha256);
         expect(seen[i]!.headers['x-amz-content-sha256']).toBe(stored.sha256);
         expect(seen[i]!.headers['x-amz-checksum-sha256']).toBe(Buffer.from(stored.sha256, 'hex').toString('base64'));
       }
+      expect(seen.map((s) => s.headers['x-amz-tagging'])).toEqual([undefined, undefined, 'archiver-claim=true']);
+      expect(seen[2]!.headers['if-none-match']).toBe('*');
+      expect(claim!.etag).toBe('"e"');
     } finally {
       server.close();
     }
