@@ -27,9 +27,10 @@ export function exportDocument(entries: readonly ConfigEntry[], header: ExportHe
 /**
  * A pre-import backup as ISC's export download serves it (SpConfigExportResults), generated as a
  * stream of about `bytes` bytes so a 200 MB document never sits in memory. Deterministic: the same
- * arguments give the same bytes.
+ * arguments give the same bytes. `tail` entries end the document (after about `bytes` of generated
+ * ones): the objects a benchmark's import touched, placed where a streaming reader finds them last.
  */
-export function exportDocumentStream(options: { bytes: number; tenant: string; exportJobId: string }): Readable {
+export function exportDocumentStream(options: { bytes: number; tenant: string; exportJobId: string; tail?: readonly ConfigEntry[] }): Readable {
   const head = JSON.stringify({
     version: 1,
     timestamp: '2026-11-20T09:14:03Z',
@@ -49,6 +50,7 @@ export function exportDocumentStream(options: { bytes: number; tenant: string; e
         pending = '';
       }
     }
+    for (const entry of options.tail ?? []) pending += `,${JSON.stringify(entry)}`;
     yield Buffer.from(`${pending}]}`);
   }
   return Readable.from(chunks(), { objectMode: false });

@@ -209,50 +209,53 @@ export class IscDouble {
     return this.#exportJob(res, url.pathname, id, download, token, record);
   }
 
-  #importJob(res: ServerResponse, path: string, id: string, download: boolean, token: Grant, record: Recorder): void {
+  #importJob(res: ServerResponse, path: string, id: string, download: boolean, token: Grant, record: Recorder) {
     const job = this.#jobs.book.imports.get(id);
     const target = download ? 'results' : 'status';
     const fault = takeFault(job?.faults, target) ?? takeFault(this.#faults, target);
-    if (fault && !('reset' in fault && download)) return record(this.#answerFault(res, fault, token));
+    if (fault && !('reset' in fault && download)) {
+      record(this.#answerFault(res, fault, token));
+      return;
+    }
     if (!job) {
-      record(404);
-      return sendError(res, 404, `The import job ${id} was not found.`);
+      return notFound(res, record, `The import job ${id} was not found.`);
     }
     if (!download) {
       record(200);
-      return send(res, 200, importStatus(id, job));
+      send(res, 200, importStatus(id, job));
+      return;
     }
     const document = job.scenario.results;
     if (importIsRunning(job) || document === undefined || job.scenario.status === 'CANCELLED') {
-      record(404);
-      return sendError(res, 404, `No downloadable results for import job ${id}.`);
+      return notFound(res, record, `No downloadable results for import job ${id}.`);
     }
     record(200);
     this.#serve(res, path, document, '', fault !== undefined);
   }
 
-  #exportJob(res: ServerResponse, path: string, id: string, download: boolean, token: Grant, record: Recorder): void {
+  #exportJob(res: ServerResponse, path: string, id: string, download: boolean, token: Grant, record: Recorder) {
     const job = this.#jobs.book.exports.get(id);
     const importJob = job?.importJobId === undefined ? undefined : this.#jobs.book.imports.get(job.importJobId);
     const fault = takeFault(importJob?.faults, 'backup') ?? takeFault(this.#faults, download ? 'export-download' : 'export-status');
-    if (fault && !('reset' in fault && download)) return record(this.#answerFault(res, fault, token));
+    if (fault && !('reset' in fault && download)) {
+      record(this.#answerFault(res, fault, token));
+      return;
+    }
     // A pre-import backup is not served while its import runs.
     if (!job || (importJob && importIsRunning(importJob))) {
-      record(404);
-      return sendError(res, 404, `The export job ${id} was not found.`);
+      return notFound(res, record, `The export job ${id} was not found.`);
     }
     const document = job.outcome?.document;
     if (document === 'gone') {
-      record(404);
-      return sendError(res, 404, `The export job ${id} has expired.`);
+      return notFound(res, record, `The export job ${id} has expired.`);
     }
     if (!download) {
       record(200);
-      return send(res, 200, exportStatus(job, true));
+      send(res, 200, exportStatus(job, true));
+      return;
     }
     if (document === undefined) {
-      record(404);
-      return sendError(res, 404, `The export job ${id} has no document to download (status ${job.outcome?.status ?? 'IN_PROGRESS'}).`);
+      return notFound(res, record, `The export job ${id} has no document to download (status ${job.outcome?.status ?? 'IN_PROGRESS'}).`);
     }
     record(200);
     this.#serve(res, path, document, id, fault !== undefined);
@@ -285,4 +288,9 @@ export class IscDouble {
     log(answer.status, answer.clientId);
     return send(res, answer.status, answer.body);
   }
+}
+
+function notFound(res: ServerResponse, record: Recorder, text: string): void {
+  record(404);
+  sendError(res, 404, text);
 }

@@ -43,7 +43,8 @@ export function planImport(
   for (const entry of objects) {
     const { type, id, name } = entry.self;
     if (!selects(options, entry.self)) continue;
-    const bucket = (results[type] ??= { infos: [], warnings: [], errors: [], importedObjects: [] });
+    results[type] ??= { infos: [], warnings: [], errors: [], importedObjects: [] };
+    const bucket = results[type];
     if (!isImportable(type)) {
       bucket.warnings.push({ key: 'UNSUPPORTED_TYPE', text: `Objects of type [${type}] cannot be imported; skipped [${id}, ${name}].`, detail: null });
       continue;

@@ -1,6 +1,12 @@
+import type { ConfigEntry } from './config-entry.ts';
+
 /** The double's jobs: import jobs (registered scenarios or started imports) and export jobs. */
 
-export type Document = string | Buffer | { readonly generateExport: number } | { readonly generateResults: number };
+/**
+ * A document the double serves: fixed bytes, or generated while streamed (`generateExport` bytes of
+ * export document, ending with the `tail` entries; `generateResults` bytes of import results).
+ */
+export type Document = string | Buffer | { readonly generateExport: number; readonly tail?: readonly ConfigEntry[] } | { readonly generateResults: number };
 
 /**
  * Where a fault strikes. Per registered import job: its status (`status`), its results

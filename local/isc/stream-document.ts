@@ -18,7 +18,7 @@ export function streamDocument(
 ): void {
   const source =
     typeof document !== 'object' || Buffer.isBuffer(document) ? undefined
-    : 'generateExport' in document ? exportDocumentStream({ bytes: document.generateExport, tenant: options.tenant, exportJobId: options.exportJobId })
+    : 'generateExport' in document ? exportDocumentStream({ bytes: document.generateExport, tail: document.tail, tenant: options.tenant, exportJobId: options.exportJobId })
     : largeResultsStream(document.generateResults);
   const fixed = source ? undefined : Buffer.isBuffer(document) ? document : Buffer.from(document as string);
   res.statusCode = 200;

@@ -97,6 +97,15 @@ describe('the ISC double', () => {
     expect(body.objects.find((o: { self: { type: string } }) => o.self.type === 'RULE')).toMatchObject({ jwsHeader: expect.any(String), jwsSignature: expect.any(String) });
   });
 
+  it('ends a generated backup with the entries a benchmark puts last, still one export document', async () => {
+    const tail = [{ version: 1, self: { type: 'SOURCE', id: 'near-the-end', name: 'Last Source' }, object: { id: 'near-the-end', name: 'Last Source' } }];
+    isc.addJob('b1a2c3d4e5f60718293a4b5c6d7e8f90', { status: 'COMPLETE', results: completeResults('tail-backup'), backup: { exportJobId: 'tail-backup', document: { generateExport: 200_000, tail } } });
+    const body = await (await get('/beta/sp-config/export/tail-backup/download')).json();
+    expect(schemaProblems(body, schema('ExportResults'))).toEqual([]);
+    expect(body.objects.length).toBeGreaterThan(500);
+    expect(body.objects.at(-1)).toEqual(tail[0]);
+  });
+
   it('answers unknown jobs with ISC\'s error envelope', async () => {
     const res = await get('/beta/sp-config/import/00000000000000000000000000000000');
     const body = await res.json();
