@@ -1,44 +1,29 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { Readable } from 'node:stream';
-import { exportDocumentStream } from './export-document.ts';
+import { send, sendError, sendRaw, FORBIDDEN_TEXT } from './isc/http-answers.ts';
+import { type Fault, type JobScenario, importIsRunning, takeFault } from './isc/job-book.ts';
+import { exportStatus, importStatus } from './isc/job-status.ts';
+import { type ExportRecord, type ImportRecord, type RouteContext, startExportRoute, startImportRoute } from './isc/start-routes.ts';
+import { streamDocument } from './isc/stream-document.ts';
+import { type JobBehaviour, type StartImport, TenantJobs } from './isc/tenant-jobs.ts';
+import type { TenantState } from './isc/tenant-state.ts';
 import { FixedWindowLimiter } from './rate-limiter.ts';
-import { TokenService, type ApiClient } from './token-service.ts';
-import { largeResultsStream } from './import-results.ts';
+import { TokenService, tokenRequestFields, type ApiClient } from './token-service.ts';
 
 export type { ApiClient } from './token-service.ts';
+export type { Document, Fault, FaultTarget, JobScenario } from './isc/job-book.ts';
+export type { ConfigEntry } from './isc/config-entry.ts';
+export type { ImportRejection } from './isc/import-plan.ts';
+export type { ExportRecord, ImportRecord } from './isc/start-routes.ts';
+export type { JobBehaviour, StartImport } from './isc/tenant-jobs.ts';
 
 /**
  * A local stand-in for the parts of SailPoint ISC the archiver uses, following the official spec
- * extract and isc-api.md, quirks included: FAILED imports with results, 429 with Retry-After,
- * tokens that expire, `detail` vs `details`. Scenarios are registered per job id, so one running
- * double serves every test and the demo.
+ * extract and docs/isc-api.md, quirks included: FAILED imports with results, 429 with Retry-After,
+ * tokens that expire, `detail` vs `details`. Two ways to give it jobs: scenarios registered per job
+ * id (addJob: fixed results and backup, faults), and a tenant state (`state`) that exports read and
+ * imports change, started over HTTP (POST .../sp-config/export and .../import) or by startImport.
  */
-
-export type Document = string | Buffer | { readonly generateExport: number } | { readonly generateResults: number };
-
-export type FaultTarget = 'status' | 'results' | 'backup';
-export type Fault =
-  | { readonly on: FaultTarget; readonly status: number; readonly retryAfter?: string; readonly body?: string }
-  | { readonly on: FaultTarget; readonly reset: 'mid-body' }
-  | { readonly on: FaultTarget; readonly expireToken: true };
-
-export interface JobScenario {
-  readonly status: 'COMPLETE' | 'FAILED' | 'CANCELLED';
-  /** Status reads that answer IN_PROGRESS before the terminal status (default 0). */
-  readonly runningPolls?: number;
-  /** Or: time after registration during which the job is IN_PROGRESS. */
-  readonly runningForMs?: number;
-  readonly message?: string;
-  /** Import results as served by .../download. */
-  readonly results?: Document;
-  /** The pre-import backup named by the results' exportJobId; 'gone' answers 404 (expired). */
-  readonly backup?: { readonly exportJobId: string; readonly document: Document | 'gone' };
-  /** Faults consumed in order, one per matching request. */
-  readonly faults?: readonly Fault[];
-}
-
 
 export interface RequestRecord {
   readonly method: string;
@@ -58,6 +43,8 @@ export interface IscDoubleOptions {
   readonly tokenTtlSeconds?: number;
   /** ISC allows 100 requests per client id and API version per 10 s; null turns it off. */
   readonly rateLimit?: { readonly limit: number; readonly windowMs: number } | null;
+  /** How started exports and imports run (delays, refusals, failures); see JobBehaviour. */
+  readonly behaviour?: Partial<JobBehaviour>;
 }
 
 export const DEMO_CLIENT: ApiClient = {
@@ -66,43 +53,39 @@ export const DEMO_CLIENT: ApiClient = {
   scopes: ['sp:config:manage', 'sp:config:read'],
 };
 
-const API = /^\/(?:(beta|v2024|v2025|v2026)\/sp-config|sp-config\/(v1))\/(import|export)\/([^/]+)(\/download)?$/;
-
-interface JobState {
-  readonly scenario: JobScenario;
-  readonly registered: number;
-  polls: number;
-  readonly faults: Fault[];
-}
+const API = /^\/(?:(beta|v2024|v2025|v2026)\/sp-config|sp-config\/(v1))\/(import|export)(?:\/([^/]+)(\/download)?)?$/;
+type Grant = NonNullable<ReturnType<TokenService['check']>['grant']>;
+type Recorder = (status: number) => void;
 
 export class IscDouble {
   readonly requests: RequestRecord[] = [];
   /** Bytes and SHA-256 of every body served in full, by path. */
   readonly served = new Map<string, { bytes: number; sha256: string }>();
-  readonly #jobs = new Map<string, JobState>();
-  readonly #exports = new Map<string, { document: Document | 'gone'; importJobId: string }>();
+  /** Every POST .../sp-config/import that passed authentication and the rate limit, whatever the answer. */
+  readonly importRequests: ImportRecord[] = [];
+  /** Every POST .../sp-config/export that passed authentication and the rate limit, whatever the answer. */
+  readonly exportRequests: ExportRecord[] = [];
+  readonly #jobs: TenantJobs;
+  /** Faults for any job (addFaults), after each scenario's own. */
+  readonly #faults: Fault[] = [];
   readonly #tokens: TokenService;
   readonly #limiter: FixedWindowLimiter | undefined;
   readonly #sockets = new Set<Socket>();
   readonly #server: Server;
-  readonly #options: Required<Omit<IscDoubleOptions, 'rateLimit'>> & { rateLimit: IscDoubleOptions['rateLimit'] };
+  readonly #listen: { port: number; host: string };
+  readonly #tenant: string;
   url = '';
 
   private constructor(options: IscDoubleOptions) {
-    this.#options = {
-      port: options.port ?? 0,
-      host: options.host ?? '127.0.0.1',
-      tenant: options.tenant ?? 'acme',
-      clients: options.clients ?? [DEMO_CLIENT],
-      tokenTtlSeconds: options.tokenTtlSeconds ?? 749,
-      rateLimit: options.rateLimit === undefined ? { limit: 100, windowMs: 10_000 } : options.rateLimit,
-    };
-    this.#tokens = new TokenService({ clients: this.#options.clients, ttlSeconds: this.#options.tokenTtlSeconds, tenant: this.#options.tenant });
-    const limit = this.#options.rateLimit;
+    this.#listen = { port: options.port ?? 0, host: options.host ?? '127.0.0.1' };
+    this.#tenant = options.tenant ?? 'acme';
+    this.#jobs = new TenantJobs(this.#tenant, options.behaviour);
+    this.#tokens = new TokenService({ clients: options.clients ?? [DEMO_CLIENT], ttlSeconds: options.tokenTtlSeconds ?? 749, tenant: this.#tenant });
+    const limit = options.rateLimit === undefined ? { limit: 100, windowMs: 10_000 } : options.rateLimit;
     this.#limiter = limit ? new FixedWindowLimiter(limit.limit, limit.windowMs) : undefined;
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) this.#error(res, 500, `Internal fault: ${(error as Error).message}`);
+        if (!res.headersSent) sendError(res, 500, `Internal fault: ${(error as Error).message}`);
         else res.destroy();
       });
     });
@@ -114,23 +97,44 @@ export class IscDouble {
   }
 
   get tenant(): string {
-    return this.#options.tenant;
+    return this.#tenant;
   }
 
   static async start(options: IscDoubleOptions = {}): Promise<IscDouble> {
     const double = new IscDouble(options);
     await new Promise<void>((resolve, reject) => {
       double.#server.once('error', reject);
-      double.#server.listen(double.#options.port, double.#options.host, () => resolve());
+      double.#server.listen(double.#listen.port, double.#listen.host, () => resolve());
     });
     const { port } = double.#server.address() as AddressInfo;
-    double.url = `http://${double.#options.host}:${port}`;
+    double.url = `http://${double.#listen.host}:${port}`;
     return double;
   }
 
+  /** The tenant's configuration objects, after every job due by now has run. */
+  get state(): TenantState {
+    this.#jobs.book.settle();
+    return this.#jobs.state;
+  }
+
+  /** How started jobs run; change it on the running double (read when a job starts). */
+  get behaviour(): JobBehaviour {
+    return this.#jobs.behaviour;
+  }
+
+  /** Registers an import job of a fixed scenario (results, backup, faults). */
   addJob(jobId: string, scenario: JobScenario): void {
-    this.#jobs.set(jobId, { scenario, registered: Date.now(), polls: 0, faults: [...(scenario.faults ?? [])] });
-    if (scenario.backup) this.#exports.set(scenario.backup.exportJobId, { document: scenario.backup.document, importJobId: jobId });
+    this.#jobs.addScenario(jobId, scenario);
+  }
+
+  /** Faults for any job, consumed in order, one per matching request (targets: see FaultTarget). */
+  addFaults(...faults: Fault[]): void {
+    this.#faults.push(...faults);
+  }
+
+  /** Starts an import as POST .../sp-config/import would (no request recorded); returns its job id. */
+  startImport(input: StartImport): string {
+    return this.#jobs.startImport(input);
   }
 
   /** Makes every token issued so far expired, as if 12.5 minutes had passed. */
@@ -153,177 +157,140 @@ export class IscDouble {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.#jobs.book.settle();
     const url = new URL(req.url ?? '/', 'http://double');
-    const record = (status: number, clientId?: string) =>
+    const log = (status: number, clientId?: string) =>
       this.requests.push({ method: req.method ?? 'GET', path: url.pathname, status, clientId, userAgent: req.headers['user-agent'], at: Date.now() });
-    if (url.pathname === '/oauth/token' && req.method === 'POST') return this.#token(req, res, url, record);
+    if (url.pathname === '/oauth/token' && req.method === 'POST') return this.#token(req, res, url, log);
 
     const match = API.exec(url.pathname);
-    if (!match || req.method !== 'GET') {
-      record(404);
-      return this.#error(res, 404, `No such resource: ${req.method} ${url.pathname}`);
+    const starts = match !== null && match[4] === undefined;
+    if (!match || req.method !== (starts ? 'POST' : 'GET')) {
+      log(404);
+      return sendError(res, 404, `No such resource: ${req.method} ${url.pathname}`);
     }
     const version = match[1] ?? match[2]!;
-    const [kind, id, download] = [match[3] as 'import' | 'export', decodeURIComponent(match[4]!), match[5] !== undefined];
+    const kind = match[3] as 'import' | 'export';
 
     const { grant: token, expired } = this.#tokens.check(req.headers.authorization);
     if (!token || expired) {
-      record(401);
-      return this.#send(res, 401, { error: token ? 'JWT validation failed: JWT is expired' : 'JWT validation failed: JWT is missing or malformed' });
+      log(401);
+      return send(res, 401, { error: token ? 'JWT validation failed: JWT is expired' : 'JWT validation failed: JWT is missing or malformed' });
     }
+    const record: Recorder = (status) => log(status, token.clientId);
     const limited = this.#limiter?.take(`${token.clientId}:${version}`);
     if (limited !== undefined) {
-      record(429, token.clientId);
+      record(429);
       res.setHeader('Retry-After', String(limited));
-      return this.#send(res, 429, { message: ' Rate Limit Exceeded ' });
+      return send(res, 429, { message: ' Rate Limit Exceeded ' });
     }
+    // Import needs sp:config:manage; export accepts sp:config:read as well.
     const needed = kind === 'import' ? ['sp:config:manage'] : ['sp:config:manage', 'sp:config:read'];
-    if (!needed.some((scope) => token.scopes.includes(scope))) {
-      record(403, token.clientId);
-      return this.#error(res, 403, 'The server understood the request but refuses to authorize it.', '403 Forbidden');
-    }
+    const allowed = needed.some((scope) => token.scopes.includes(scope));
 
-    const jobId = kind === 'import' ? id : this.#exports.get(id)?.importJobId;
-    const job = jobId ? this.#jobs.get(jobId) : undefined;
-    const target: FaultTarget = kind === 'export' ? 'backup' : download ? 'results' : 'status';
-    const fault = job ? takeFault(job, target) : undefined;
-    if (fault && 'expireToken' in fault) {
-      this.#tokens.expire(token);
-      record(401, token.clientId);
-      return this.#send(res, 401, { error: 'JWT validation failed: JWT is expired' });
+    if (starts) {
+      const context: RouteContext = {
+        jobs: this.#jobs,
+        allowed,
+        fault: takeFault(this.#faults, kind === 'import' ? 'import-start' : 'export-start'),
+        answerFault: (r, fault) => this.#answerFault(r, fault, token),
+        record,
+      };
+      if (kind === 'import') return startImportRoute(req, res, url, context, this.importRequests);
+      return startExportRoute(req, res, url.pathname, context, this.exportRequests);
     }
-    if (fault && 'status' in fault) {
-      record(fault.status, token.clientId);
-      if (fault.retryAfter !== undefined) res.setHeader('Retry-After', fault.retryAfter);
-      if (fault.body !== undefined) return this.#sendRaw(res, fault.status, Buffer.from(fault.body));
-      if (fault.status === 429) return this.#send(res, 429, { message: ' Rate Limit Exceeded ' });
-      return this.#error(res, fault.status, fault.status === 403 ? 'The server understood the request but refuses to authorize it.' : 'An internal fault occurred.');
+    if (!allowed) {
+      record(403);
+      return sendError(res, 403, FORBIDDEN_TEXT);
     }
-    if (!job) {
-      record(404, token.clientId);
-      return this.#error(res, 404, `The ${kind} job ${id} was not found.`, '404 Not found');
-    }
-
-    if (kind === 'import' && !download) {
-      record(200, token.clientId);
-      return this.#send(res, 200, this.#status(jobId!, job));
-    }
-    const running = this.#isRunning(job);
-    const document = kind === 'import' ? job.scenario.results : this.#exports.get(id)?.document;
-    if (running || document === undefined || document === 'gone' || (kind === 'import' && job.scenario.status === 'CANCELLED')) {
-      record(404, token.clientId);
-      return this.#error(res, 404, document === 'gone' ? `The export job ${id} has expired.` : `No downloadable results for ${kind} job ${id}.`, '404 Not found');
-    }
-    if (kind === 'export' && !download) {
-      record(200, token.clientId);
-      return this.#send(res, 200, { jobId: id, status: 'COMPLETE', type: 'EXPORT', message: null, description: 'Pre-import backup', created: iso(job.registered), modified: iso(job.registered), completed: iso(job.registered) });
-    }
-    record(200, token.clientId);
-    return this.#stream(res, url.pathname, document, fault !== undefined && 'reset' in fault);
+    const id = decodeURIComponent(match[4]!);
+    const download = match[5] !== undefined;
+    if (kind === 'import') return this.#importJob(res, url.pathname, id, download, token, record);
+    return this.#exportJob(res, url.pathname, id, download, token, record);
   }
 
-  async #token(req: IncomingMessage, res: ServerResponse, url: URL, record: (status: number, clientId?: string) => void): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
-    // ISC accepts a url-encoded form, a multipart form or query parameters.
-    const fields = new Map<string, string>(url.searchParams);
-    const type = req.headers['content-type'] ?? '';
-    if (body.length && (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data'))) {
-      const form = await new Request('http://double/oauth/token', { method: 'POST', headers: { 'content-type': type }, body }).formData();
-      for (const [key, value] of form) if (typeof value === 'string') fields.set(key, value);
-    }
-    const answer = this.#tokens.issue(fields);
-    record(answer.status, answer.clientId);
-    return this.#send(res, answer.status, answer.body);
-  }
-
-  #isRunning(job: JobState): boolean {
-    const s = job.scenario;
-    if (s.runningForMs !== undefined) return Date.now() - job.registered < s.runningForMs;
-    return job.polls < (s.runningPolls ?? 0);
-  }
-
-  #status(jobId: string, job: JobState) {
-    const running = this.#isRunning(job);
-    job.polls++;
-    const created = iso(job.registered);
-    const status = running ? (job.polls === 1 ? 'NOT_STARTED' : 'IN_PROGRESS') : job.scenario.status;
-    const message =
-      running ? undefined
-      : job.scenario.message ??
-        (status === 'FAILED' ? 'Import halted because of errors. Download results for error details.'
-        : status === 'CANCELLED' ? 'Import was cancelled.'
-        : 'Download import results for details.');
-    // `expiration` became optional in 2026; leave it out on some jobs so clients cannot rely on it.
-    return {
-      jobId,
-      status,
-      type: 'IMPORT',
-      ...(message === undefined ? {} : { message }),
-      description: null,
-      ...(jobId.endsWith('0') ? {} : { expiration: iso(job.registered + 7 * 86_400_000) }),
-      created,
-      modified: iso(Date.now()),
-      ...(running ? {} : { completed: iso(Math.max(job.registered, Date.now() - 1000)) }),
-    };
-  }
-
-  #stream(res: ServerResponse, path: string, document: Document, resetMidBody: boolean): void {
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const source =
-      typeof document !== 'object' || Buffer.isBuffer(document) ? undefined
-      : 'generateExport' in document ? exportDocumentStream({ bytes: document.generateExport, tenant: this.#options.tenant, exportJobId: /\/export\/([^/]+)\//.exec(path)?.[1] ?? '' })
-      : largeResultsStream(document.generateResults);
-    const fixed = source ? undefined : Buffer.isBuffer(document) ? document : Buffer.from(document as string);
-    res.statusCode = 200;
-    res.setHeader('Content-Type', 'application/json');
-    if (fixed) res.setHeader('Content-Length', fixed.length);
-    if (resetMidBody) {
-      const body = fixed ?? Buffer.from('{"results":{"SOURCE":{"infos":[');
-      res.flushHeaders();
-      res.write(body.subarray(0, Math.max(1, Math.floor(body.length / 2))), () => setTimeout(() => res.socket?.destroy(), 20));
+  #importJob(res: ServerResponse, path: string, id: string, download: boolean, token: Grant, record: Recorder) {
+    const job = this.#jobs.book.imports.get(id);
+    const target = download ? 'results' : 'status';
+    const fault = takeFault(job?.faults, target) ?? takeFault(this.#faults, target);
+    if (fault && !('reset' in fault && download)) {
+      record(this.#answerFault(res, fault, token));
       return;
     }
-    const input = source ?? Readable.from([fixed!]);
-    input.on('data', (chunk: Buffer) => {
-      hash.update(chunk);
-      bytes += chunk.length;
-      if (!res.write(chunk)) input.pause();
-    });
-    res.on('drain', () => input.resume());
-    input.on('end', () => {
-      res.end();
-      this.served.set(path, { bytes, sha256: hash.digest('hex') });
-    });
-    res.on('close', () => input.destroy());
+    if (!job) {
+      return notFound(res, record, `The import job ${id} was not found.`);
+    }
+    if (!download) {
+      record(200);
+      send(res, 200, importStatus(id, job));
+      return;
+    }
+    const document = job.scenario.results;
+    if (importIsRunning(job) || document === undefined || job.scenario.status === 'CANCELLED') {
+      return notFound(res, record, `No downloadable results for import job ${id}.`);
+    }
+    record(200);
+    this.#serve(res, path, document, '', fault !== undefined);
   }
 
-  #send(res: ServerResponse, status: number, body: unknown): void {
-    this.#sendRaw(res, status, Buffer.from(JSON.stringify(body)));
+  #exportJob(res: ServerResponse, path: string, id: string, download: boolean, token: Grant, record: Recorder) {
+    const job = this.#jobs.book.exports.get(id);
+    const importJob = job?.importJobId === undefined ? undefined : this.#jobs.book.imports.get(job.importJobId);
+    const fault = takeFault(importJob?.faults, 'backup') ?? takeFault(this.#faults, download ? 'export-download' : 'export-status');
+    if (fault && !('reset' in fault && download)) {
+      record(this.#answerFault(res, fault, token));
+      return;
+    }
+    // A pre-import backup is not served while its import runs.
+    if (!job || (importJob && importIsRunning(importJob))) {
+      return notFound(res, record, `The export job ${id} was not found.`);
+    }
+    const document = job.outcome?.document;
+    if (document === 'gone') {
+      return notFound(res, record, `The export job ${id} has expired.`);
+    }
+    if (!download) {
+      record(200);
+      send(res, 200, exportStatus(job, true));
+      return;
+    }
+    if (document === undefined) {
+      return notFound(res, record, `The export job ${id} has no document to download (status ${job.outcome?.status ?? 'IN_PROGRESS'}).`);
+    }
+    record(200);
+    this.#serve(res, path, document, id, fault !== undefined);
   }
 
-  #sendRaw(res: ServerResponse, status: number, body: Buffer): void {
-    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': body.length });
-    res.end(body);
+  #serve(res: ServerResponse, path: string, document: NonNullable<JobScenario['results']>, exportJobId: string, resetMidBody: boolean): void {
+    streamDocument(res, document, { tenant: this.#tenant, exportJobId, resetMidBody }, (bytes, sha256) => this.served.set(path, { bytes, sha256 }));
   }
 
-  #error(res: ServerResponse, status: number, text: string, detailCode?: string): void {
-    this.#send(res, status, {
-      detailCode: detailCode ?? `${status} ${status >= 500 ? 'Internal Fault' : 'Error'}`,
-      trackingId: randomBytes(16).toString('hex'),
-      messages: [{ locale: 'en-US', localeOrigin: 'DEFAULT', text }],
-      causes: [],
-    });
+  /** Answers a scripted fault; returns the status sent (0 when the connection is dropped). */
+  #answerFault(res: ServerResponse, fault: Fault, token: Grant): number {
+    if ('expireToken' in fault) {
+      this.#tokens.expire(token);
+      send(res, 401, { error: 'JWT validation failed: JWT is expired' });
+      return 401;
+    }
+    if ('reset' in fault) {
+      res.destroy();
+      return 0;
+    }
+    if (fault.retryAfter !== undefined) res.setHeader('Retry-After', fault.retryAfter);
+    if (fault.body !== undefined) sendRaw(res, fault.status, Buffer.from(fault.body));
+    else if (fault.status === 429) send(res, 429, { message: ' Rate Limit Exceeded ' });
+    else sendError(res, fault.status, fault.status === 403 ? FORBIDDEN_TEXT : 'An internal fault occurred.');
+    return fault.status;
+  }
+
+  async #token(req: IncomingMessage, res: ServerResponse, url: URL, log: (status: number, clientId?: string) => void): Promise<void> {
+    const answer = this.#tokens.issue(await tokenRequestFields(req, url));
+    log(answer.status, answer.clientId);
+    return send(res, answer.status, answer.body);
   }
 }
 
-function takeFault(job: JobState, target: FaultTarget): Fault | undefined {
-  const index = job.faults.findIndex((f) => f.on === target);
-  return index === -1 ? undefined : job.faults.splice(index, 1)[0];
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
+function notFound(res: ServerResponse, record: Recorder, text: string): void {
+  record(404);
+  sendError(res, 404, text);
 }

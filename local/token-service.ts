@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 
 export interface ApiClient {
   readonly clientId: string;
@@ -75,4 +76,18 @@ export class TokenService {
 
 function b64(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+/** The fields of a token request: ISC accepts a url-encoded form, a multipart form or query parameters. */
+export async function tokenRequestFields(req: IncomingMessage, url: URL): Promise<Map<string, string>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  const fields = new Map<string, string>(url.searchParams);
+  const type = req.headers['content-type'] ?? '';
+  if (body.length && (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data'))) {
+    const form = await new Request('http://double/oauth/token', { method: 'POST', headers: { 'content-type': type }, body }).formData();
+    for (const [key, value] of form) if (typeof value === 'string') fields.set(key, value);
+  }
+  return fields;
 }

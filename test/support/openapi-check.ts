@@ -28,6 +28,8 @@ export function schemaProblems(value: unknown, shape: any, at = '$'): string[] {
       }
     }
   }
-  if (type === 'array' && shape.items) (value as unknown[]).forEach((item, i) => problems.push(...schemaProblems(item, shape.items, `${at}[${i}]`)));
+  if (type === 'array' && shape.items) {
+    for (const [i, item] of (value as unknown[]).entries()) problems.push(...schemaProblems(item, shape.items, `${at}[${i}]`));
+  }
   return problems;
 }
