@@ -14,6 +14,7 @@ export function archivedEventDetail(manifest: Manifest, bucket: string, manifest
     status: manifest.status,
     exportJobId: manifest.exportJobId,
     backup: manifest.backup.state,
+    changes: { state: manifest.changes?.state ?? 'DISABLED', counts: manifest.changes?.counts ?? null },
     totals: manifest.summary.totals,
     manifest: { bucket, key: manifestKey, uri: `s3://${bucket}/${manifestKey}` },
     archivedAt: manifest.archivedAt,

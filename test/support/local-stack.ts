@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { IscDoubleOptions, IscDouble } from '../../local/isc-double.ts';
 import { startDevStack, type DevStack } from '../../local/dev-stack.ts';
 import { LOCAL_S3_CREDENTIALS } from '../../local/s3-server.ts';
@@ -13,6 +13,8 @@ export interface TestStack {
   env(overrides?: Record<string, string>): Record<string, string>;
   getObject(key: string): Promise<{ body: Buffer; contentType: string | undefined } | undefined>;
   keys(prefix?: string): Promise<string[]>;
+  /** Writes an object behind the function's back (to tamper with an archive). */
+  putObject(key: string, body: Buffer): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,9 @@ export async function startTestStack(options: IscDoubleOptions = {}): Promise<Te
     async keys(prefix = '') {
       const out = await s3.send(new ListObjectsV2Command({ Bucket: dev.bucket, Prefix: prefix }));
       return (out.Contents ?? []).map((o) => o.Key!).sort();
+    },
+    async putObject(key, body) {
+      await s3.send(new PutObjectCommand({ Bucket: dev.bucket, Key: key, Body: body }));
     },
     async stop() {
       s3.destroy();

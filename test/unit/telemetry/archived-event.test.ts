@@ -10,6 +10,7 @@ beforeEach(() => eventBridge.reset());
 const manifest = {
   schemaVersion: 1, tenant: 'acme', jobId: 'ef38f94347e94562b5bb8424a56397d8', status: 'FAILED', exportJobId: null, archivedAt: '2026-11-28T10:00:00.000Z',
   backup: { state: 'NONE', reason: '' }, summary: { byType: {}, totals: { infos: 1, warnings: 0, errors: 3, importedObjects: 0 } },
+  changes: { state: 'COMPUTED', reason: '', afterExportJobId: null, afterExportedAt: null, counts: { created: 1, changed: 2, unchanged: 0, unknown: 0 } },
 } as unknown as Manifest;
 
 function recorder() {
@@ -27,6 +28,7 @@ describe('the SP-Config Import Archived event', () => {
     expect(entry).toMatchObject({ EventBusName: 'identity-events', Source: 'isc-import-archiver', DetailType: 'SP-Config Import Archived' });
     expect(JSON.parse(entry.Detail!)).toEqual({
       jobId: manifest.jobId, tenant: 'acme', status: 'FAILED', exportJobId: null, backup: 'NONE',
+      changes: { state: 'COMPUTED', counts: { created: 1, changed: 2, unchanged: 0, unknown: 0 } },
       totals: { infos: 1, warnings: 0, errors: 3, importedObjects: 0 },
       manifest: { bucket: 'archive-bucket', key: 'sp-config/acme/imports/ef38f94347e94562b5bb8424a56397d8/manifest.json', uri: 's3://archive-bucket/sp-config/acme/imports/ef38f94347e94562b5bb8424a56397d8/manifest.json' },
       archivedAt: '2026-11-28T10:00:00.000Z',
