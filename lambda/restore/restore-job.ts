@@ -10,6 +10,8 @@ import { backupProblem, previewProblem } from './restore-guard.ts';
 import { type NotRestorable, planRestore } from './restore-plan.ts';
 import { lockApply, markApplied, recordRestore, unlockApply, writeRestoreLink } from './restore-records.ts';
 import { verifiedBackup } from './verified-backup.ts';
+import { refreshReport } from './refresh-report.ts';
+import { bestEffort } from '../core/background.ts';
 
 
 export interface RestoreRequest {
@@ -95,6 +97,7 @@ export async function startRestore(request: RestoreRequest, deps: ArchiveDeps, d
   await writeRestoreLink(store, archiveKeys(deps.config.prefix, tenant, restoreJobId), link);
   await recordRestore(store, keys, { jobId: restoreJobId, preview, at, previewJobId: request.previewJobId ?? null });
   if (request.previewJobId !== undefined) await markApplied(store, keys, request.previewJobId, restoreJobId, at);
+  await bestEffort(() => refreshReport(deps, keys, jobId, request.requestId, deadline), log, 'Refreshing the original report\'s restore list', { jobId });
   log.info(preview ? 'Restore preview submitted' : 'Restore submitted', { jobId, restoreJobId, includeTypes: options.includeTypes, notRestorable: plan.notRestorable.length });
   return { jobId: restoreJobId, restoreOf: jobId, preview, selection: plan.selection, notRestorable: plan.notRestorable, previewJobId: request.previewJobId ?? null };
 }

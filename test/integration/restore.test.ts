@@ -103,6 +103,12 @@ describe('rolling an import back', () => {
     expect(original.body.restores.map((r: any) => [r.jobId, r.preview])).toEqual([[first.body.jobId, false], [preview.body.jobId, true]]);
     const report = (await stack.getObject(`${folder(first.body.jobId)}report.html`))!.body.toString();
     expect(report).toContain(`../${COMPLETE}/report.html`);
+    // ...and the original's report links to its restores, its manifest vouching for the new bytes.
+    const originalReport = (await stack.getObject(`${folder(COMPLETE)}report.html`))!.body;
+    expect(originalReport.toString()).toContain(`../${first.body.jobId}/report.html`);
+    expect(originalReport.toString()).toContain(`../${preview.body.jobId}/report.html`);
+    const named = (await manifestOf(COMPLETE)).objects.find((o: any) => o.role === 'report');
+    expect(named).toMatchObject({ bytes: originalReport.length, sha256: sha(originalReport) });
   });
 
   type Request = readonly [method: string, path: string, jobId: string, body: unknown];
