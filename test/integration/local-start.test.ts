@@ -60,14 +60,24 @@ describe('npm start -- --once', () => {
     const run = await npmStart(['--once', '--port', '0', '--data-dir', join(dataDir, 'once')]).done;
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain('All demo jobs archived as expected.');
-    const { keys, manifests } = await storedManifests(join(dataDir, 'once'));
+    const { keys, manifests: all } = await storedManifests(join(dataDir, 'once'));
+    // The demo jobs, and the restore preview of the COMPLETE one the demo ends with.
+    const manifests = all.filter((m) => m.restore === null);
     expect(manifests.map((m) => m.jobId).sort()).toEqual(DEMO_JOBS.map((j) => j.jobId).sort());
+    const previews = all.filter((m) => m.restore !== null);
+    expect(previews).toEqual([expect.objectContaining({ status: 'COMPLETE', restore: expect.objectContaining({ of: DEMO_JOBS[0]!.jobId, preview: true }) })]);
+    expect(run.stdout).toContain('changes  1 changed · 1 created · 1 unchanged · 0 unknown');
+    expect(run.stdout).toMatch(/would restore {2}TRANSFORM: Object to be imported: \[[0-9a-f-]+, Lowercase Email\]/);
+    expect(run.stdout).toContain('cannot restore SOURCE Active Directory: Not in the pre-import backup');
+    expect(run.stdout).toContain(`apply with  npm start -- restore ${DEMO_JOBS[0]!.jobId} --apply ${previews[0].jobId}`);
     for (const manifest of manifests) {
       const expected = DEMO_JOBS.find((j) => j.jobId === manifest.jobId)!.expect;
       expect(manifest).toMatchObject({ status: expected.status, backup: { state: expected.backup } });
       for (const object of manifest.objects) {
         expect(keys).toContain(object.key);
-        expect(run.stdout).toContain(`${object.key} (${object.bytes} bytes)`);
+        // The restored import's report was written again, with its restore listed, after it was printed.
+        const rewritten = object.role === 'report' && manifest.jobId === DEMO_JOBS[0]!.jobId;
+        expect(run.stdout).toContain(rewritten ? object.key : `${object.key} (${object.bytes} bytes)`);
       }
       const t = manifest.summary.totals;
       expect(run.stdout).toContain(`totals   infos ${t.infos} · warnings ${t.warnings} · errors ${t.errors} · imported ${t.importedObjects}`);
@@ -109,11 +119,16 @@ describe('the running local front', () => {
     expect(await get.json()).toMatchObject({ schemaVersion: 1, jobId: failed!.jobId, status: 'FAILED' });
 
     const list = (await (await fetch(`${front}/imports`)).json()) as { imports: { jobId: string; errors: number }[] };
-    expect(list.imports.map((i) => i.jobId).sort()).toEqual(DEMO_JOBS.map((j) => j.jobId).sort());
+    // The demo jobs, and the restore preview the demo ends with.
+    expect(list.imports).toHaveLength(DEMO_JOBS.length + 1);
+    expect(list.imports.map((i) => i.jobId)).toEqual(expect.arrayContaining(DEMO_JOBS.map((j) => j.jobId)));
     expect(list.imports.find((i) => i.jobId === failed!.jobId)).toMatchObject({ errors: 2, warnings: 1, status: 'FAILED' });
 
+    // Events never force; the rearchive route does.
     const event = { version: '0', id: 'e1', 'detail-type': 'SP-Config Import Completed', source: 'sailpoint.sp-config', time: new Date().toISOString(), detail: { jobId: failed!.jobId, force: true } };
-    const archived = await fetch(`${front}/events`, { method: 'POST', body: JSON.stringify(event) });
+    const delivered = await fetch(`${front}/events`, { method: 'POST', body: JSON.stringify(event) });
+    expect(await delivered.json()).toMatchObject({ outcome: 'ALREADY_ARCHIVED', status: 'FAILED' });
+    const archived = await fetch(`${front}/imports/${failed!.jobId}/rearchive`, { method: 'POST' });
     expect(await archived.json()).toMatchObject({ outcome: 'ARCHIVED', status: 'FAILED' });
 
     const published = (await (await fetch(`${front}/events`)).json()) as { published: { detailType: string; detail: { jobId: string; status: string } }[] };
