@@ -43,8 +43,9 @@ export async function changesCase(stack: DevStack, card: Scorecard, plan: Change
   const mb = plan.backupBytes / (1024 * 1024);
   // Until the changes land both variants do the same work; the manifest's changes.state shows which.
   const shown = (v: Variant) => [...states[v]].join('/');
+  const spread = (v: Variant) => `${round(Math.min(...times[v]))}-${round(Math.max(...times[v]))} ms`;
   card.record(`changes-${mb}mb`, 'ms', median(times.on), median(times.off), 1.15, {
-    note: `ARCHIVE_CHANGES=true / false on the same job, ${plan.rounds} fresh processes each; changes.state ${shown('on')} / ${shown('off')}`,
+    note: `ARCHIVE_CHANGES=true / false on the same job, ${plan.rounds} fresh processes each (${spread('on')} / ${spread('off')}); changes.state ${shown('on')} / ${shown('off')}`,
   });
   card.record('changes-memory-growth', 'MB', (median(rss) - plan.smallRssKb) / 1024, plan.budgetMb, 1.0, {
     note: `peak RSS with changes on ${round(median(rss) / 1024)} MB vs ${round(plan.smallRssKb / 1024)} MB for the 1 MB job`,

@@ -22,7 +22,7 @@ const MB = 1024 * 1024;
 const MEMORY_BUDGET_MB = 64;
 const P = quick
   ? { bigBackup: 40 * MB, coldRuns: 15, latency: { rounds: 1, warmup: 2, timed: 4 }, changesRounds: 1, warmCalls: 20, burst: { workers: 3, jobsEach: 10, limit: 20, windowMs: 2_000 } }
-  : { bigBackup: 200 * MB, coldRuns: 21, latency: { rounds: 3, warmup: 2, timed: 10 }, changesRounds: 3, warmCalls: 100, burst: { workers: 10, jobsEach: 30, limit: 100, windowMs: 10_000 } };
+  : { bigBackup: 200 * MB, coldRuns: 21, latency: { rounds: 3, warmup: 2, timed: 10 }, changesRounds: 5, warmCalls: 100, burst: { workers: 10, jobsEach: 30, limit: 100, windowMs: 10_000 } };
 
 const card = new Scorecard();
 const work = await mkdtemp(join(tmpdir(), 'archiver-bench-'));
