@@ -12,7 +12,7 @@ import type { ArchiveDeps, ArchiveRequest, ArchiveResult, Archived } from './arc
 import { exportAfterState, touchedReader } from './after-state-step.ts';
 import { archiveBackup } from './backup-step.ts';
 import { changesPlanned, recordChanges } from './changes-step.ts';
-import { ArchiveClaim, ArchivedMeanwhileError, ClaimBusyError } from './claim.ts';
+import { ArchiveClaim, ArchivedMeanwhileError, ClaimBusyError, manifestArchivedSince } from './claim.ts';
 import { buildManifest, parseManifest, type Manifest, type ManifestObject } from './manifest.ts';
 import { readRestoreLink } from './restore-link.ts';
 import { archiveResults } from './results-step.ts';
@@ -28,7 +28,7 @@ export type { ArchiveDeps, ArchiveRequest, ArchiveResult, Archived } from './arc
  *  3. claim the job, while the results download begins: nothing is written before the claim;
  *  4. the results, the after-state export (the changes), the pre-import backup;
  *  5. the report, then the manifest, last: its presence means "archived";
- *  6. release the claim.
+ *  6. release the claim (a written manifest releases it by itself).
  */
 export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, deadline: Deadline): Promise<ArchiveResult> {
   const { store, log } = deps;
@@ -54,18 +54,22 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
 
   // 3. Claim the job while the results download begins (whileClaiming): the first write waits for it.
   const holder = { requestId: request.requestId, deadline: new Date(deadline.endsAt()).toISOString() };
-  const claiming = startEarly(ArchiveClaim.take(store, keys.lease, holder, () => now(deps).getTime(), log, beforeTheEnd(deadline)), log, 'Claiming the job');
+  const finished = manifestArchivedSince(store, keys.manifest, beforeTheEnd(deadline));
+  const claiming = startEarly(ArchiveClaim.take(store, keys.lease, holder, () => now(deps).getTime(), log, beforeTheEnd(deadline), finished), log, 'Claiming the job');
   const whileClaiming = startEarly(mayWrite(), log, 'Checking the claim');
+  let written = false;
   try {
-    return archived(job.status === 'CANCELLED' ? 'CANCELLED' : 'ARCHIVED', await writeArchive(job, whileClaiming));
+    const manifest = await writeArchive(job, whileClaiming);
+    written = true;
+    return archived(job.status === 'CANCELLED' ? 'CANCELLED' : 'ARCHIVED', manifest);
   } catch (error) {
     if (error instanceof ArchivedMeanwhileError) return archived('ALREADY_ARCHIVED', parseManifest(error.manifestBody, keys.manifest));
     if (error instanceof ClaimBusyError) return { outcome: 'BUSY', holder: error.holder };
     throw error;
   } finally {
-    // 6. Release the claim, whatever happened.
+    // 6. Release the claim if no manifest was written; once one is, it says the claim is done (see ArchiveClaim).
     const claim = await claiming.catch(() => undefined);
-    if (claim instanceof ArchiveClaim) await claim.release();
+    if (claim instanceof ArchiveClaim && !written) await claim.release();
   }
 
   /**
@@ -88,9 +92,11 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
     // 4. The results; then, at once, the after-state export of the objects they name as imported
     //    (the closer to the import, the truer), while the backup streams in and the touched objects
     //    are read out of it; then the changes between the two.
-    const results = finished.status === 'CANCELLED' ? undefined : await archiveResults(deps, keys, jobId, deadline, writable);
-    const exportJobId = results?.digest.exportJobId ?? null;
-    const touched = results ? touchedOf(results.digest) : [];
+    const results = finished.status === 'CANCELLED' ? undefined : archiveResults(deps, keys, jobId, deadline, writable);
+    const resultsRead = await results?.read;
+    const digest = resultsRead?.checked;
+    const exportJobId = digest?.exportJobId ?? null;
+    const touched = digest ? touchedOf(digest) : [];
     const planned = changesPlanned(deps.config.archiveChanges, finished, touched);
     const afterState = planned === 'EXPORT'
       ? startEarly(exportAfterState(deps, keys, jobId, touched, deadline, writable, !request.wait), log, 'Exporting the after-state')
@@ -99,15 +105,19 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
     const changes = afterState
       ? await recordChanges(deps, keys, { jobId, tenant, touched, afterState, signal: beforeTheEnd(deadline), before: backup.read && backup.object ? { exportJobId: exportJobId ?? '', key: backup.object.key, objects: backup.read } : null })
       : { record: planned as ChangesRecord, document: null, objects: [] };
-    const objects: ManifestObject[] = [...(results ? [results.stored] : []), ...(backup.object ? [backup.object] : []), ...changes.objects];
+    const others: ManifestObject[] = [...(backup.object ? [backup.object] : []), ...changes.objects];
 
-    // 5. The report (it lists every other object), then the manifest.
+    // 5. The report, from what was read, while S3 may still be storing the results (whileStoringResults);
+    //    then the manifest, last, naming the versions S3 stored.
     const facts = {
       tenant, apiVersion: deps.config.apiVersion, job: finished, exportJobId, backup: backup.state, changes: changes.record,
-      summary: results?.digest.summary ?? emptySummary(), restore: await restore, archivedAt: now(deps),
+      summary: digest?.summary ?? emptySummary(), restore: await restore, archivedAt: now(deps),
     };
     const condition = await writable;
-    objects.push(await writeReport(deps, keys, buildManifest({ ...facts, objects }), results?.digest.samples ?? null, changes.document, beforeTheEnd(deadline)));
+    const asRead: ManifestObject[] = [...(resultsRead ? [{ role: 'results' as const, key: resultsRead.key, bytes: resultsRead.bytes, sha256: resultsRead.sha256 }] : []), ...others];
+    const whileStoringResults = writeReport(deps, keys, buildManifest({ ...facts, objects: asRead }), digest?.samples ?? null, changes.document, beforeTheEnd(deadline));
+    const [storedResults, report] = await Promise.all([results?.stored, whileStoringResults]);
+    const objects: ManifestObject[] = [...(storedResults ? [{ role: 'results' as const, ...storedResults }] : []), ...others, report];
     const manifest = buildManifest({ ...facts, objects });
     if (!(await writeManifest(deps, keys, manifest, condition, beforeTheEnd(deadline)))) throw manifestRaceLost(jobId, keys);
     return manifest;

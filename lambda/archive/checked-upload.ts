@@ -23,6 +23,45 @@ export interface CheckedUpload {
   readonly what: string;
   /** The upload ends before it (the S3 calls are bounded by it). */
   readonly deadline: Deadline;
+  /** Hears the checked document as soon as it is read whole, while S3 may still be storing it. */
+  readonly onRead?: (read: DocumentRead<unknown>) => void;
+}
+
+/** A document read whole and checked: what it said, and its size and hash. */
+export interface DocumentRead<T> {
+  readonly checked: T;
+  readonly key: string;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+/**
+ * One archived document in two stages: `read` settles once the whole document is read and checked
+ * (its summary, size and hash known), `stored` once S3 has confirmed the write. What depends only
+ * on the bytes (the report) starts at `read`, overlapping S3's last write: that overlap is where
+ * the latency of one S3 round trip is saved (bench archive-1mb-latency).
+ */
+export interface ReadWhileStoring<T> {
+  readonly read: Promise<DocumentRead<T>>;
+  readonly stored: Promise<StoredObject>;
+}
+
+/** Runs an upload of one document and exposes its two stages (see ReadWhileStoring). */
+export function readWhileStoring<T>(run: (onRead: (read: DocumentRead<unknown>) => void) => Promise<{ stored: StoredObject; checked: T }>): ReadWhileStoring<T> {
+  let resolveRead!: (read: DocumentRead<T>) => void;
+  let rejectRead!: (error: unknown) => void;
+  const read = new Promise<DocumentRead<T>>((resolve, reject) => {
+    resolveRead = resolve;
+    rejectRead = reject;
+  });
+  const stored = run((r) => resolveRead(r as DocumentRead<T>)).then((done) => {
+    resolveRead({ checked: done.checked, key: done.stored.key, bytes: done.stored.bytes, sha256: done.stored.sha256 });
+    return done.stored;
+  });
+  // A failure before the document was read whole fails `read` too; after it, only `stored` fails.
+  stored.catch(rejectRead);
+  read.catch(() => {});
+  return { read, stored };
 }
 
 /**
@@ -55,7 +94,8 @@ export async function uploadChecked<T>(store: ArchiveStore, body: Readable, chec
     checked = check.finish();
   }
   try {
-    const stored = await store.upload(upload.key, source(), CONTENT_TYPES.json, { deadline: upload.deadline });
+    const onSourceEnd = (end: { bytes: number; sha256: string }) => upload.onRead?.({ checked, key: upload.key, ...end });
+    const stored = await store.upload(upload.key, source(), CONTENT_TYPES.json, { deadline: upload.deadline, onSourceEnd });
     return { stored, checked: checked as T };
   } finally {
     body.destroy();

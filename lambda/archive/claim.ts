@@ -3,12 +3,26 @@ import type { Log } from '../core/log.ts';
 import { bestEffort } from '../core/background.ts';
 import { CLAIM_TAG, CONTENT_TYPES } from '../contract/constants.ts';
 import type { ArchiveStore, ConditionalWrite } from '../storage/archive-store.ts';
+import { parseManifest } from './manifest.ts';
 
 /** Who holds a job's claim: the Lambda request id, and when that invocation ends at the latest. */
 export interface ClaimHolder {
   readonly requestId: string;
   /** ISO-8601: past this, the holder is dead (Lambda stopped it) and anyone may take the claim. */
   readonly deadline: string;
+  /** ISO-8601: when it took the claim; a manifest archived after it means the holder finished. */
+  readonly claimedAt?: string;
+}
+
+/** Whether the job's current manifest was archived at or after this time (its holder finished). */
+export type ArchivedSince = (claimedAt: string) => Promise<boolean>;
+
+/** ArchivedSince read from the job's manifest in S3. */
+export function manifestArchivedSince(store: ArchiveStore, manifestKey: string, signal?: AbortSignal): ArchivedSince {
+  return async (claimedAt) => {
+    const current = await store.get(manifestKey, { signal });
+    return current !== undefined && parseManifest(current.body, manifestKey).archivedAt >= claimedAt;
+  };
 }
 
 /**
@@ -17,7 +31,10 @@ export interface ClaimHolder {
  * holder's deadline, so a crash never blocks the job for longer than the crashed invocation could
  * have run: Lambda's retry of the same request takes the claim back at once, and any delivery
  * takes over a claim whose holder's deadline has passed (If-Match on the claim's ETag, so two
- * takers cannot both win).
+ * takers cannot both win). A delivery that wrote its manifest leaves its claim in place rather
+ * than spend a round trip removing it: the manifest, archived after the claim was taken, says the
+ * holder finished, so the next writer (a forced run) takes it over at once; a lifecycle rule
+ * expires it (CLAIM_TAG). One that gives up without a manifest removes it.
  */
 export class ArchiveClaim {
   readonly #store: ArchiveStore;
@@ -39,9 +56,9 @@ export class ArchiveClaim {
   }
 
   /** Tries to take the claim; resolves to the claim when ours, or to the live holder's name. */
-  static async take(store: ArchiveStore, key: string, me: ClaimHolder, now: () => number, log: Log, signal?: AbortSignal): Promise<ArchiveClaim | ClaimHolder> {
-    const claim = new ArchiveClaim(store, key, me, log, signal);
-    const holder = await claim.#acquire(now);
+  static async take(store: ArchiveStore, key: string, me: ClaimHolder, now: () => number, log: Log, signal?: AbortSignal, archivedSince?: ArchivedSince): Promise<ArchiveClaim | ClaimHolder> {
+    const claim = new ArchiveClaim(store, key, { ...me, claimedAt: new Date(now()).toISOString() }, log, signal);
+    const holder = await claim.#acquire(now, archivedSince);
     return holder ?? claim;
   }
 
@@ -50,7 +67,7 @@ export class ArchiveClaim {
     return this.#ours;
   }
 
-  /** Removes the claim; called once the manifest is written or the delivery gives up. */
+  /** Removes the claim: the delivery gives up without writing a manifest. */
   async release(): Promise<void> {
     if (!this.#ours) return;
     this.#ours = false;
@@ -58,7 +75,7 @@ export class ArchiveClaim {
     await bestEffort(() => this.#store.delete(this.#key, { ifMatch: this.#etag, signal: this.#signal }), this.#log, 'Removing the archive claim', { key: this.#key });
   }
 
-  async #acquire(now: () => number): Promise<ClaimHolder | undefined> {
+  async #acquire(now: () => number, archivedSince: ArchivedSince | undefined): Promise<ClaimHolder | undefined> {
     const body = Buffer.from(JSON.stringify(this.#me));
     const tags = { [CLAIM_TAG.key]: CLAIM_TAG.value };
     const put = (condition: ConditionalWrite) => this.#store.putConditional(this.#key, body, CONTENT_TYPES.json, condition, { tags, signal: this.#signal });
@@ -71,8 +88,10 @@ export class ArchiveClaim {
       const holder = readHolder(current.body);
       const mine = holder?.requestId === this.#me.requestId;
       const expired = holder === undefined || Date.parse(holder.deadline) <= now();
-      if (!mine && !expired) return holder;
-      this.#log.info(mine ? 'Taking back our own claim (a retry of this request)' : 'Taking over a claim whose holder has run out of time', {
+      const finished = !mine && !expired && holder.claimedAt !== undefined && (await archivedSince?.(holder.claimedAt)) === true;
+      if (!mine && !expired && !finished) return holder;
+      const why = mine ? 'a retry of this request' : finished ? 'its holder finished' : 'its holder has run out of time';
+      this.#log.info(`Taking over the claim: ${why}`, {
         key: this.#key, holder: holder?.requestId, holderDeadline: holder?.deadline,
       });
       const condition = current.etag === undefined ? ({ ifNoneMatch: '*' } as const) : { ifMatch: current.etag };
@@ -97,7 +116,8 @@ function readHolder(body: Buffer): ClaimHolder | undefined {
   try {
     const parsed = JSON.parse(body.toString('utf8')) as Partial<ClaimHolder>;
     if (typeof parsed.requestId === 'string' && typeof parsed.deadline === 'string' && !Number.isNaN(Date.parse(parsed.deadline))) {
-      return { requestId: parsed.requestId, deadline: parsed.deadline };
+      const claimedAt = typeof parsed.claimedAt === 'string' && !Number.isNaN(Date.parse(parsed.claimedAt)) ? parsed.claimedAt : undefined;
+      return { requestId: parsed.requestId, deadline: parsed.deadline, ...(claimedAt ? { claimedAt } : {}) };
     }
   } catch {
     // Unreadable (an older format or a torn write): treated as expired by the caller.

@@ -1,5 +1,5 @@
 import type { ArchiveDeps } from '../archive/archive-types.ts';
-import { ArchiveClaim } from '../archive/claim.ts';
+import { ArchiveClaim, manifestArchivedSince } from '../archive/claim.ts';
 import { parseManifest, type Manifest } from '../archive/manifest.ts';
 import { writeManifest, writeReport } from '../archive/write-steps.ts';
 import type { ArchiveKeys } from '../contract/archive-keys.ts';
@@ -18,7 +18,7 @@ export async function refreshReport(deps: ArchiveDeps, keys: ArchiveKeys, jobId:
   const { store, log } = deps;
   const signal = beforeTheEnd(deadline);
   const me = { requestId, deadline: new Date(deadline.endsAt()).toISOString() };
-  const claim = await ArchiveClaim.take(store, keys.lease, me, () => Date.now(), log, signal);
+  const claim = await ArchiveClaim.take(store, keys.lease, me, () => Date.now(), log, signal, manifestArchivedSince(store, keys.manifest, signal));
   if (!(claim instanceof ArchiveClaim)) {
     log.info('The original is being archived now; its report keeps its old restore list', { jobId, holder: claim.requestId });
     return;

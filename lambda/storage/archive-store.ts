@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, type DeleteObjectCommandOutput, type GetObjectCommandOutput, type PutObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { putObjectCommand, sha256Hex } from './put-object.ts';
 import { uploadStream } from './multipart-upload.ts';
-import { CLEANUP_MS, callSignal, httpStatusOf, sendWithin, storageFailure, type StoreCall } from './store-call.ts';
+import { callSignal, httpStatusOf, sendWithin, storageFailure, type StoreCall } from './store-call.ts';
 import { eventLoopTurns } from '../core/event-loop-turns.ts';
 
 export type { StoreCall } from './store-call.ts';
@@ -26,15 +26,11 @@ export interface StoredManifest {
 }
 
 export interface UploadControl extends StoreCall {
-  /** Sees every chunk, then the end of the source with what was read; may throw to stop the upload. */
-  readonly observe?: { chunk?(c: Buffer): void; end?(read: { bytes: number; sha256: string }): void };
-  /** Nothing is written to S3 before this settles, while the source is read meanwhile. */
-  readonly before?: Promise<unknown>;
   /**
-   * Awaited once the object is stored, for a body whose check may finish after the write; if it
-   * rejects, the object is removed again and the upload fails with its error.
+   * Hears the size and SHA-256 of the whole source once it has ended, while S3 may still be storing
+   * it: what depends only on the bytes (the report) need not wait for S3's answer.
    */
-  readonly valid?: () => Promise<void>;
+  readonly onSourceEnd?: (read: { readonly bytes: number; readonly sha256: string }) => void;
 }
 
 export interface PutOptions extends StoreCall {
@@ -104,37 +100,31 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
       await remove(key);
     },
     async upload(key, source, contentType, control = {}) {
-      const { observe, before } = control;
       const signal = callSignal(control, `upload s3://${bucket}/${key}`);
       const hash = createHash('sha256');
       let bytes = 0;
       let sha256 = '';
-      // Hash, count and scan each chunk on its way to S3; an observer's exception stops the upload.
+      // Hash and count each chunk on its way to S3; the source's own exception stops the upload.
       async function* metered(): AsyncGenerator<Buffer> {
         const pause = eventLoopTurns();
         for await (const chunk of source as AsyncIterable<Buffer>) {
           hash.update(chunk);
           bytes += chunk.length;
-          observe?.chunk?.(chunk);
           yield chunk;
           await pause();
         }
         sha256 = hash.digest('hex');
-        observe?.end?.({ bytes, sha256 });
+        control.onSourceEnd?.({ bytes, sha256 });
       }
       let stored: { versionId: string | undefined; etag: string | undefined };
       try {
-        stored = await uploadStream(s3, { Bucket: bucket, Key: key, ContentType: contentType }, metered(), { partBytes: UPLOAD_PART_BYTES, concurrency: UPLOAD_QUEUE, before, sha256: () => sha256, signal });
+        stored = await uploadStream(s3, { Bucket: bucket, Key: key, ContentType: contentType }, metered(), { partBytes: UPLOAD_PART_BYTES, concurrency: UPLOAD_QUEUE, sha256: () => sha256, signal });
       } catch (error) {
         (source as Partial<Readable>).destroy?.();
         // S3's own failures (and running out of time) become typed errors; the source's (a cut
         // download, invalid JSON) pass as they are.
         throw (error as { $metadata?: unknown }).$metadata !== undefined || signal?.aborted ? failed('upload', key, error, signal) : error;
       }
-      await control.valid?.().catch(async (error: unknown) => {
-        await remove(key, { signal: AbortSignal.timeout(CLEANUP_MS) }).catch(() => {});
-        throw error;
-      });
       return { key, bytes, sha256, ...stored };
     },
     async put(key, body, contentType, options = {}) {

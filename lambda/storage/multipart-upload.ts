@@ -25,8 +25,6 @@ export interface UploadOptions {
   readonly partBytes: number;
   /** Parts uploading at once. */
   readonly concurrency: number;
-  /** Settles before the first write to S3; a rejection stops the upload before anything is stored. */
-  readonly before?: Promise<unknown> | undefined;
   /** The whole body's SHA-256 (hex) once the source has ended; sent with a single PutObject. */
   readonly sha256?: () => string;
   /** Stops every request (and the wait for it); the multipart upload is then aborted. */
@@ -64,7 +62,6 @@ export async function uploadStream(s3: S3Client, target: UploadTarget, source: A
   let partsSent = 0;
 
   const begin = async () => {
-    await options.before;
     const calculation = await s3.config.requestChecksumCalculation();
     const created = await send<CreateMultipartUploadCommandOutput>(new CreateMultipartUploadCommand({ ...target, ...(calculation === 'WHEN_SUPPORTED' ? { ChecksumAlgorithm: 'CRC32' } : {}) }));
     uploadId = created.UploadId;
@@ -116,8 +113,7 @@ export async function uploadStream(s3: S3Client, target: UploadTarget, source: A
       }
     }
     if (!part) {
-      await options.before;
-      const body = head.length === 1 ? head[0]! : Buffer.concat(head, headBytes);
+        const body = head.length === 1 ? head[0]! : Buffer.concat(head, headBytes);
       const input = { ...target, Body: body };
       const out = await send<PutObjectCommandOutput>(options.sha256 ? putObjectCommand(input, options.sha256()) : new PutObjectCommand(input));
       return { versionId: out.VersionId, etag: out.ETag };

@@ -66,7 +66,7 @@ describe('archiving through the built handler', () => {
         totals: { infos: 5, warnings: 1, errors: 0, importedObjects: 5 },
       },
     });
-    expect(manifest.objects.map((o: any) => o.role)).toEqual(['results', 'backup', 'report']);
+    expect(manifest.objects.map((o: any) => o.role)).toEqual(['results', 'backup', 'after', 'changes', 'report']);
     await expectManifestHonest(manifest);
     expect(result.ok && result.value.summary).toEqual(manifest.summary);
     for (const request of stack.isc.requestsFor(jobId)) expect(request.userAgent).toMatch(/^isc-import-archiver\/0\.1\.0 /);
@@ -86,7 +86,7 @@ describe('archiving through the built handler', () => {
     expect(result).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED', exportJobId: null } });
     const manifest = await manifestOf(jobId);
     expect(manifest.backup.state).toBe('NONE');
-    expect(manifest.objects.map((o: any) => o.role)).toEqual(['results', 'report']);
+    expect(manifest.objects.map((o: any) => o.role)).toEqual(['results', 'after', 'changes', 'report']);
     expect(await stack.keys(`${folder(jobId)}exports/`)).toEqual([]);
   });
 
@@ -107,7 +107,8 @@ describe('archiving through the built handler', () => {
     stack.isc.addJob(jobId, { status: 'CANCELLED' });
     const result = await lambda.invoke({ jobId });
     expect(result).toMatchObject({ ok: true, value: { outcome: 'CANCELLED', status: 'CANCELLED', exportJobId: null } });
-    expect(await stack.keys(folder(jobId))).toEqual([`${folder(jobId)}manifest.json`, `${folder(jobId)}report.html`]);
+    // The claim stays once the manifest is written (the manifest says the claim is done).
+    expect(await stack.keys(folder(jobId))).toEqual([`${folder(jobId)}.archiving`, `${folder(jobId)}manifest.json`, `${folder(jobId)}report.html`]);
     expect(stack.isc.requestsFor(`${jobId}/download`)).toHaveLength(0);
   });
 
@@ -218,7 +219,7 @@ describe('archiving through the built handler', () => {
     const manifest = await manifestOf(jobId);
     expect(manifest.backup.state).toBe('UNAVAILABLE');
     expect(manifest.backup.reason).toContain('404');
-    expect(manifest.objects.map((o: any) => o.role)).toEqual(['results', 'report']);
+    expect(manifest.objects.map((o: any) => o.role)).toEqual(['results', 'after', 'changes', 'report']);
   });
 
   it('fails (so Lambda retries) when the backup download fails transiently, leaving no manifest', async () => {
@@ -307,7 +308,10 @@ describe('archiving through the built handler', () => {
       const manifest = await manifestOf(jobId);
       await expectManifestHonest(manifest);
       expect(results.every((r) => r.ok && r.value.manifestKey === `${folder(jobId)}manifest.json`)).toBe(true);
-      expect(await stack.keys(folder(jobId))).not.toContain(`${folder(jobId)}.archiving`);
+      // The winner's claim stays, archived over by its own manifest; the losers left nothing.
+      const claim = JSON.parse((await stack.getObject(`${folder(jobId)}.archiving`))!.body.toString());
+      expect(claim).toMatchObject({ requestId: expect.any(String), deadline: expect.any(String), claimedAt: expect.any(String) });
+      expect(manifest.archivedAt >= claim.claimedAt).toBe(true);
     } finally {
       await other.stop();
     }
