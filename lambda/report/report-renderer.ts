@@ -123,7 +123,7 @@ function messages(title: string, id: string, list: readonly MessageSample[], tot
   if (total === 0) return `<h2 id="${id}">${title}</h2><p>None.</p>`;
   const shown = list.slice(0, REPORT_LIST_LIMIT);
   const rows = shown
-    .map((m) => `<tr><td data-label="Object type">${e(m.type)}</td><td data-label="Key">${m.key === null ? '—' : `<code>${e(m.key)}</code>`}</td><td class="msg" data-label="Message">${e(m.text)}${detail(m.detail)}</td></tr>`)
+    .map((m) => `<tr><td data-label="Object type">${e(m.type)}</td><td data-label="Key">${m.key === null ? '—' : `<code>${e(m.key)}</code>`}</td><td class="msg" data-label="Message">${e(m.text)}${detail(m.detailText)}</td></tr>`)
     .join('\n');
   return `<h2 id="${id}">${title} (${total})</h2>
 <div class="scroll"><table class="list">
