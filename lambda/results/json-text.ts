@@ -60,15 +60,15 @@ export class KeyCache {
   decode(buf: Buffer, start: number, end: number): string {
     const length = end - start - 2;
     if (length > 32) return decodeJsonStringAt(buf, start, end);
-    let hash = length;
+    // A cheap slot from the length and two bytes; a hit is then checked byte by byte (a cached key
+    // is plain ASCII, so equal bytes mean an equal key).
+    const slot = (length * 31 + (buf[start + 1] ?? 0) * 7 + buf[end - 2]!) & 255;
+    const known = this.#slots[slot];
+    if (known !== undefined && known.length === length && sameAscii(known, buf, start + 1)) return known;
     for (let i = start + 1; i < end - 1; i++) {
       const c = buf[i]!;
       if (c >= 0x80 || c === BACKSLASH) return decodeJsonStringAt(buf, start, end);
-      hash = (hash * 31 + c) | 0;
     }
-    const slot = hash & 255;
-    const known = this.#slots[slot];
-    if (known !== undefined && known.length === length && sameAscii(known, buf, start + 1)) return known;
     const key = (buf as Buffer & FastSlices).latin1Slice(start + 1, end - 1);
     this.#slots[slot] = key;
     return key;
