@@ -14,11 +14,23 @@ export interface Summary {
 export interface MessageSample {
   readonly type: string;
   readonly key: string | null;
+  /** The message's text, or its JSON text when it is not a string; at most TEXT_LIMIT characters. */
   readonly text: string;
-  readonly detail: unknown;
+  /**
+   * The message's `detail` (or the spec's `details`) as text: a string as it is, any other value
+   * as its JSON text exactly as ISC sent it; null when absent or null. At most DETAIL_TEXT_LIMIT
+   * characters, so a deep or huge detail can never blow up the report; results.json has it whole.
+   */
+  readonly detailText: string | null;
+  /** `detailText` was cut (it then ends with "…"). */
+  readonly detailTruncated: boolean;
 }
 
-/** An object the import touched, as the results name it. */
+/** Characters kept of a message's text, and of its detail. */
+export const TEXT_LIMIT = 2_000;
+export const DETAIL_TEXT_LIMIT = 4_096;
+
+/** An object the import touched, as the results name it; a field the results lack is ''. */
 export interface ObjectRef {
   readonly type: string;
   readonly id: string;

@@ -1,117 +1,49 @@
-export type PathKey = string | number;
-/**
- * What to do with a value about to start at `path`: capture it, walk it ('descend'), pass over it
- * ('skip'), or pass over it and every later entry of the same container ('skip-rest'), which is
- * then read at full speed without asking again.
- */
-export type Visit = 'capture' | 'descend' | 'skip' | 'skip-rest';
+import { InvalidJsonError, JsonSyntaxError } from './invalid-json-error.ts';
+import {
+  CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, CR, LF, LITERAL_START, literalComplete, literalEnd, OPEN_ARRAY, OPEN_OBJECT, printable, QUOTE,
+  resumeString, SPACE, stringEnd, TAB,
+} from './json-lexer.ts';
+import { passOver } from './json-pass-over.ts';
+import { SpanningBytes } from './spanning-bytes.ts';
+import { CAPTURE_LIMIT, type PathKey, type ValueKind, type Visit, type WalkerOptions } from './json-walk-options.ts';
+import { decodeJsonString, KeyCache } from './json-text.ts';
+import { Expect, Lex, newWalkState, passing, pushKind, type WalkedFrame } from './json-walk-state.ts';
 
-export interface WalkerOptions {
-  /** Called when a value starts in a walked container. */
-  visit(path: readonly PathKey[]): Visit;
-  /** Receives each captured value, with its strings and lists cut to CAPTURE_LIMITS. */
-  onValue(path: readonly PathKey[], value: unknown): void;
-  /** Called when a walked container ends, with how many entries it held. */
-  onEnd?(path: readonly PathKey[], entries: number): void;
-  /**
-   * Captured values are handed over whole, not cut to CAPTURE_LIMITS: for a caller that chooses
-   * itself what it captures and needs it exact (the changes extractor). Default false.
-   */
-  readonly exact?: boolean;
-}
+export { InvalidJsonError, NotExportDocumentError, NotImportResultsError } from './invalid-json-error.ts';
 
-/** A captured value is at most `bytes` long as JSON, and is then cut to these sizes for keeping. */
-export const CAPTURE_LIMITS = { bytes: 64 * 1024, stringChars: 2_000, entries: 100 } as const;
-export const OVERSIZED = '… (entry too large to show here; see results.json)';
+export { CAPTURE_LIMIT, type PathKey, type ValueKind, type Visit, type WalkerOptions } from './json-walk-options.ts';
 
-/** The document is not valid JSON, or ended before it was complete. */
-export class InvalidJsonError extends Error {
-  override readonly name = 'InvalidJsonError';
-}
-
-// What the grammar allows next.
-const Expect = { Value: 0, ValueOrEnd: 1, Key: 2, KeyOrEnd: 3, Colon: 4, CommaOrEnd: 5, Done: 6 } as const;
-type Expect = (typeof Expect)[keyof typeof Expect];
-// Lexer state between chunks.
-const Lex = { Structure: 0, String: 1, Literal: 2 } as const;
-type Lex = (typeof Lex)[keyof typeof Lex];
-
-interface Frame {
-  readonly array: boolean;
-  readonly mode: 'capture' | 'descend' | 'skip';
-  /** A walked container whose remaining entries are passed over ('skip-rest'). */
-  skipRest: boolean;
-  expect: Expect;
-  key: string | undefined;
-  index: number;
-}
-
-const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a;
-const OPEN_OBJECT = 0x7b, CLOSE_OBJECT = 0x7d, OPEN_ARRAY = 0x5b, CLOSE_ARRAY = 0x5d;
-const LITERAL = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)$/;
-
-/** Frames the fast path may read through: not walked, or walked with the rest of it skipped. */
-function passable(frame: Frame): boolean {
-  return frame.mode !== 'descend' || frame.skipRest;
-}
-
-/** Bytes looked at one by one before a string counts as long and memchr takes over. */
-const NEAR_BYTES = 256;
+/** Bytes kept of a key of a walked object (longer keys are cut, and end in "…"). */
+const KEY_LIMIT = 64 * 1024;
 
 /**
- * Where the string whose content starts at `from` closes: the index of its quote, or `buf.length`
- * if the chunk ends first, or `buf.length + 1` if it ends just after a backslash (the next chunk
- * opens with an escaped byte). Most strings are short, and a plain loop finds their end sooner
- * than a native search gets going; past NEAR_BYTES, memchr jumps to the next quote or backslash.
- */
-function stringEnd(buf: Buffer, from: number): number {
-  const n = buf.length;
-  let j = from;
-  for (;;) {
-    const near = Math.min(n, j + NEAR_BYTES);
-    while (j < near && buf[j] !== QUOTE && buf[j] !== BACKSLASH) j++;
-    if (j === near && j < n) {
-      const quote = buf.indexOf(QUOTE, j);
-      const backslash = buf.indexOf(BACKSLASH, j);
-      if (backslash === -1 || (quote !== -1 && quote < backslash)) return quote === -1 ? n : quote;
-      j = backslash;
-    }
-    if (j >= n || buf[j] === QUOTE) return j;
-    j += 2;
-  }
-}
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
-function isLiteralByte(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x45;
-}
-
-/**
- * Walks a JSON document as it streams past, holding only the
- * open containers' keys and the values it was asked to capture (each parsed on its own). It checks
- * the grammar and that the document ended, so truncated or invalid bodies fail.
+ * Walks a JSON document as it streams past in chunks split anywhere, checking the whole grammar
+ * (RFC 8259: escapes, control characters, numbers, literals, brackets) in every region, visited,
+ * captured or passed over, and that the document ended. It never recurses: open containers are an
+ * explicit stack of one byte each, plus a small frame per container the caller walks. It holds
+ * only the keys of walked objects and the value being captured, each bounded. Paths handed to the
+ * callbacks are reused: they are valid during the call only. UTF-8 is passed through unchecked.
  */
 export class JsonStreamWalker {
   readonly #options: WalkerOptions;
-  readonly #stack: Frame[] = [];
+  readonly #state = newWalkState();
+  /** The walked containers, outermost first (frames[d - 1] is at depth d); deeper ones are spares. */
+  readonly #frames: WalkedFrame[] = [];
+  readonly #keys = new KeyCache();
   readonly #path: PathKey[] = [];
-  #top: Expect = Expect.Value;
-  #lex: Lex = Lex.Structure;
-  #escape = false;
-  #stringIsKey = false;
-  // Bytes of a string or literal being read that we need whole (keys of walked objects, literals).
-  #token: Buffer[] | undefined;
-  #tokenStart = -1;
-  // The value being captured: its depth, bytes so far, and whether it outgrew the limit.
-  #capture: { depth: number; path: PathKey[]; chunks: Buffer[]; size: number; start: number; oversized: boolean } | undefined;
+  // The key of a walked object's member being read, and whether it goes on past this chunk.
+  readonly #key = new SpanningBytes(KEY_LIMIT);
+  #keySpans = false;
+  // The value being captured (one at a time): the depth it sits at (-1: none), its key, its bytes.
+  readonly #capture: SpanningBytes;
+  #captureDepth = -1;
+  #captureKey: PathKey | undefined;
   #offset = 0;
   #error: InvalidJsonError | undefined;
 
   constructor(options: WalkerOptions) {
     this.#options = options;
+    this.#capture = new SpanningBytes(options.captureLimit ?? CAPTURE_LIMIT);
   }
 
   write(chunk: Uint8Array): void {
@@ -120,289 +52,248 @@ export class JsonStreamWalker {
     try {
       this.#scan(buf);
     } catch (error) {
-      this.#error = error instanceof InvalidJsonError ? error : new InvalidJsonError(String(error));
-      throw this.#error;
+      throw (this.#error = this.#wrap(error));
     }
-    this.#offset += buf.length;
+    this.#offset += chunk.length;
   }
 
   /** Throws when the document is incomplete or invalid. */
   end(): void {
     if (this.#error) throw this.#error;
-    if (this.#lex === Lex.Literal) {
-      // The literal's bytes were all kept at the end of the last chunk.
-      this.#tokenStart = 0;
-      if (this.#capture) this.#capture.start = 0;
-      this.#endLiteral(Buffer.alloc(0), 0);
+    const state = this.#state;
+    if (state.lex === Lex.Literal && literalComplete(state)) {
+      state.lex = Lex.Structure;
+      try {
+        this.#tokenEnded(Buffer.alloc(0), 0);
+      } catch (error) {
+        throw (this.#error = this.#wrap(error));
+      }
     }
-    if (this.#lex === Lex.String || this.#stack.length > 0 || this.#top !== Expect.Done) {
-      throw (this.#error = new InvalidJsonError('The JSON document ended before it was complete.'));
+    if (state.lex !== Lex.Structure || state.depth > 0 || state.expect !== Expect.Done) {
+      throw (this.#error = new InvalidJsonError(`The JSON document ended early, at byte ${this.#offset}.`));
     }
   }
 
-  #fail(message: string, at: number): never {
-    throw new InvalidJsonError(`${message} at byte ${this.#offset + at}.`);
+  #wrap(error: unknown): InvalidJsonError {
+    if (error instanceof JsonSyntaxError) return new InvalidJsonError(`${error.message} at byte ${this.#offset + error.at}.`);
+    if (error instanceof InvalidJsonError) return error;
+    throw error;
   }
 
   #scan(buf: Buffer): void {
     const n = buf.length;
-    if (this.#capture) this.#capture.start = 0;
-    if (this.#token) this.#tokenStart = 0;
+    const state = this.#state;
     let i = 0;
+    if (state.lex !== Lex.Structure) i = this.#resume(buf);
     while (i < n) {
-      if (this.#lex === Lex.String) {
-        // Most bytes of a document are inside strings: find the closing quote in one tight loop.
-        const from = this.#escape ? i + 1 : i;
-        this.#escape = false;
-        const quote = stringEnd(buf, from);
-        if (quote >= n) {
-          this.#escape = quote > n;
-          break;
-        }
-        this.#lex = Lex.Structure;
-        i = quote + 1;
-        this.#endString(buf, i);
-        continue;
-      }
-      if (this.#lex === Lex.Literal) {
-        while (i < n && isLiteralByte(buf[i]!)) i++;
-        if (i === n) break;
-        this.#endLiteral(buf, i);
-        continue;
-      }
-      const c = buf[i]!;
-      if (isSpace(c)) {
-        i++;
-        continue;
-      }
-      const frame = this.#stack.at(-1);
-      if (frame && passable(frame)) {
-        // Inside a container passed over or captured whole: no callbacks until it closes.
-        const stop = this.#passOver(buf, i);
-        if (stop !== i) {
-          i = stop;
+      if (passing(state)) {
+        const stop = passOver(state, buf, i);
+        if (state.closed) {
+          state.closed = false;
+          this.#valueDone(buf, stop);
+        } else if (stop === i) {
+          // At the bracket closing a walked container whose rest was skipped.
+          i = this.#token(buf, i);
           continue;
         }
-      }
-      const expect = frame ? frame.expect : this.#top;
-      switch (c) {
-        case OPEN_OBJECT:
-        case OPEN_ARRAY:
-          if (expect !== Expect.Value && expect !== Expect.ValueOrEnd) this.#fail('Unexpected container', i);
-          this.#open(c === OPEN_ARRAY, i);
-          break;
-        case CLOSE_OBJECT:
-        case CLOSE_ARRAY:
-          if (!frame || frame.array !== (c === CLOSE_ARRAY)) this.#fail('Unbalanced bracket', i);
-          if (expect !== Expect.CommaOrEnd && expect !== (frame.array ? Expect.ValueOrEnd : Expect.KeyOrEnd)) this.#fail('Unexpected end of container', i);
-          this.#close(buf, i + 1);
-          break;
-        case COMMA:
-          if (!frame || expect !== Expect.CommaOrEnd) this.#fail('Unexpected ","', i);
-          frame.index++;
-          frame.expect = frame.array ? Expect.Value : Expect.Key;
-          break;
-        case COLON:
-          if (!frame || expect !== Expect.Colon) this.#fail('Unexpected ":"', i);
-          frame.expect = Expect.Value;
-          break;
-        case QUOTE:
-          if (frame && !frame.array && (expect === Expect.Key || expect === Expect.KeyOrEnd)) {
-            this.#stringIsKey = true;
-            // Keys matter only in objects we walk; elsewhere they are passed over unread.
-            if (frame.mode === 'descend') this.#startToken(i);
-          } else if (expect === Expect.Value || expect === Expect.ValueOrEnd) {
-            this.#stringIsKey = false;
-            this.#beginValue(i);
-          } else this.#fail('Unexpected string', i);
-          this.#lex = Lex.String;
-          break;
-        default:
-          if (!isLiteralByte(c) || (expect !== Expect.Value && expect !== Expect.ValueOrEnd)) this.#fail(`Unexpected "${String.fromCharCode(c)}"`, i);
-          this.#beginValue(i);
-          this.#startToken(i);
-          this.#lex = Lex.Literal;
-      }
-      i++;
+        i = stop;
+      } else i = this.#walk(buf, i);
     }
-    // Keep the partial token or capture across the chunk boundary.
-    if (this.#token && this.#tokenStart >= 0) this.#token.push(Buffer.from(buf.subarray(this.#tokenStart)));
-    const capture = this.#capture;
-    if (capture && !capture.oversized) {
-      capture.size += n - capture.start;
-      if (capture.size > CAPTURE_LIMITS.bytes && !this.#options.exact) {
-        capture.oversized = true;
-        capture.chunks = [];
-      } else capture.chunks.push(Buffer.from(buf.subarray(capture.start)));
+    // Keep the part of a key or captured value that goes on in the next chunk.
+    if (this.#keySpans) this.#key.chunkEnded(buf);
+    if (this.#captureDepth >= 0) this.#capture.chunkEnded(buf);
+  }
+
+  /** Finishes the string or literal the last chunk ended in. */
+  #resume(buf: Buffer): number {
+    const state = this.#state;
+    const n = buf.length;
+    let end: number;
+    if (state.lex === Lex.String) {
+      const quote = resumeString(buf, 0, state.escape);
+      if (quote >= n) {
+        state.escape = quote - n;
+        return n;
+      }
+      end = quote + 1;
+    } else {
+      end = literalEnd(state, buf, 0);
+      if (end >= n) return n;
     }
+    state.lex = Lex.Structure;
+    this.#tokenEnded(buf, end);
+    return end;
+  }
+
+  /** A string or literal that spanned chunks ended just before `end`. */
+  #tokenEnded(buf: Buffer, end: number): void {
+    const state = this.#state;
+    if (passing(state)) state.expect = state.key ? Expect.Colon : Expect.CommaOrEnd;
+    else if (state.key) this.#keyDone(buf, end);
+    else this.#valueDone(buf, end);
   }
 
   /**
-   * The hot path for most of a document's bytes: the inside of containers nobody walks (entries
-   * past the samples) or that are captured whole. It checks the grammar with the state in locals
-   * and returns where the general loop must take over: at the bracket closing the outermost such
-   * container, at a literal, or at the end of the chunk (state saved, a string possibly open).
+   * Reads tokens where the caller walks (or at the top level), calling back as needed, until the
+   * fast path can take over or the chunk ends.
    */
-  #passOver(buf: Buffer, from: number): number {
-    const stack = this.#stack;
-    let base = stack.length - 1;
-    while (base > 0 && passable(stack[base - 1]!)) base--;
-    let frame = stack[stack.length - 1]!;
+  #walk(buf: Buffer, from: number): number {
+    const state = this.#state;
     const n = buf.length;
     let i = from;
     while (i < n) {
-      const c = buf[i]!;
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
-        i++;
-        continue;
+      if (i !== from && passing(state)) return i;
+      i = this.#token(buf, i);
+    }
+    return i;
+  }
+
+  /** Reads one token where the caller walks: the index just past it. */
+  #token(buf: Buffer, i: number): number {
+    const state = this.#state;
+    const n = buf.length;
+    const c = buf[i]!;
+    const expect = state.expect;
+    const acceptsValue = expect === Expect.Value || expect === Expect.ValueOrEnd;
+    switch (c) {
+      case SPACE:
+      case LF:
+      case CR:
+      case TAB:
+        return i + 1;
+      case QUOTE: {
+        const key = expect === Expect.Key || expect === Expect.KeyOrEnd;
+        if (!key && !acceptsValue) this.#fail('Unexpected string', i);
+        if (key) this.#key.begin(i);
+        else this.#beginValue('string', i);
+        const quote = stringEnd(buf, i + 1);
+        if (quote < n) {
+          if (key) this.#keyDone(buf, quote + 1);
+          else this.#valueDone(buf, quote + 1);
+          return quote + 1;
+        }
+        this.#keySpans = key;
+        state.lex = Lex.String;
+        state.key = key;
+        state.escape = quote - n;
+        return n;
       }
-      const expect = frame.expect;
-      if (c === QUOTE) {
-        let key = false;
-        if (!frame.array && (expect === Expect.Key || expect === Expect.KeyOrEnd)) key = true;
-        else if (expect !== Expect.Value && expect !== Expect.ValueOrEnd) this.#fail('Unexpected string', i);
-        const j = stringEnd(buf, i + 1);
-        if (j >= n) {
-          // The string goes on in the next chunk: hand it to the general lexer's state.
-          this.#lex = Lex.String;
-          this.#stringIsKey = key;
-          this.#escape = j > n;
+      case OPEN_OBJECT:
+      case OPEN_ARRAY: {
+        if (!acceptsValue) this.#fail('Unexpected container', i);
+        const array = c === OPEN_ARRAY;
+        const descend = this.#beginValue(array ? 'array' : 'object', i) === 'descend';
+        pushKind(state, array);
+        if (descend) {
+          // Frames are kept for reuse: walking many small containers allocates none.
+          let frame = this.#frames[state.depth - 1];
+          if (frame) {
+            frame.array = array;
+            frame.skipRest = false;
+            frame.count = 0;
+            frame.key = '';
+          } else this.#frames.push((frame = { array, skipRest: false, count: 0, key: '' }));
+          state.walked = state.depth;
+          state.top = frame;
+        }
+        return i + 1;
+      }
+      case CLOSE_OBJECT:
+      case CLOSE_ARRAY: {
+        const array = c === CLOSE_ARRAY;
+        if (state.depth === 0 || state.kinds[state.depth] !== (array ? 1 : 0)) this.#fail('Unbalanced bracket', i);
+        if (expect !== Expect.CommaOrEnd && expect !== (array ? Expect.ValueOrEnd : Expect.KeyOrEnd)) this.#fail('Unexpected end of container', i);
+        this.#closeWalked();
+        this.#valueDone(buf, i + 1);
+        return i + 1;
+      }
+      case COMMA:
+        if (expect !== Expect.CommaOrEnd) this.#fail('Unexpected ","', i);
+        state.expect = state.kinds[state.depth] === 1 ? Expect.Value : Expect.Key;
+        return i + 1;
+      case COLON:
+        if (expect !== Expect.Colon) this.#fail('Unexpected ":"', i);
+        state.expect = Expect.Value;
+        return i + 1;
+      default: {
+        const start = LITERAL_START[c]!;
+        if (start === 0 || !acceptsValue) this.#fail(expect === Expect.Done ? `Unexpected "${printable(c)}" after the document` : `Unexpected "${printable(c)}"`, i);
+        this.#beginValue('literal', i);
+        state.literal = start;
+        const end = literalEnd(state, buf, i + 1);
+        if (end >= n) {
+          state.lex = Lex.Literal;
+          state.key = false;
           return n;
         }
-        frame.expect = key ? Expect.Colon : Expect.CommaOrEnd;
-        i = j + 1;
-        continue;
+        this.#valueDone(buf, end);
+        return end;
       }
-      switch (c) {
-        case OPEN_OBJECT:
-        case OPEN_ARRAY:
-          if (expect !== Expect.Value && expect !== Expect.ValueOrEnd) this.#fail('Unexpected container', i);
-          frame = { array: c === OPEN_ARRAY, mode: frame.mode === 'capture' ? 'capture' : 'skip', skipRest: false, expect: c === OPEN_ARRAY ? Expect.ValueOrEnd : Expect.KeyOrEnd, key: undefined, index: 0 };
-          stack.push(frame);
-          break;
-        case CLOSE_OBJECT:
-        case CLOSE_ARRAY:
-          if (stack.length - 1 === base) return i;
-          if (frame.array !== (c === CLOSE_ARRAY)) this.#fail('Unbalanced bracket', i);
-          if (expect !== Expect.CommaOrEnd && expect !== (frame.array ? Expect.ValueOrEnd : Expect.KeyOrEnd)) this.#fail('Unexpected end of container', i);
-          stack.pop();
-          frame = stack[stack.length - 1]!;
-          frame.expect = Expect.CommaOrEnd;
-          break;
-        case COMMA:
-          if (expect !== Expect.CommaOrEnd) this.#fail('Unexpected ","', i);
-          frame.index++;
-          frame.expect = frame.array ? Expect.Value : Expect.Key;
-          break;
-        case COLON:
-          if (expect !== Expect.Colon) this.#fail('Unexpected ":"', i);
-          frame.expect = Expect.Value;
-          break;
-        default:
-          // Literals are rare in import results; the general loop reads and checks them.
-          return i;
-      }
-      i++;
     }
-    return n;
   }
 
-  #startToken(at: number): void {
-    this.#token = [];
-    this.#tokenStart = at;
+  #fail(message: string, at: number): never {
+    throw new JsonSyntaxError(message, at);
   }
 
-  #takeToken(buf: Buffer, end: number): string {
-    const parts = this.#token!;
-    const start = this.#tokenStart;
-    this.#token = undefined;
-    this.#tokenStart = -1;
-    // Almost every token lies within one chunk: read it in place.
-    if (parts.length === 0) return buf.toString('utf8', start, end);
-    parts.push(buf.subarray(start, end));
-    return Buffer.concat(parts).toString('utf8');
-  }
-
-  /** A value starts at `at` in the current chunk: decide whether to capture it. */
-  #beginValue(at: number): Frame['mode'] {
-    const parent = this.#stack.at(-1);
-    if (parent && parent.mode !== 'descend') return parent.mode;
-    if (parent?.skipRest) return 'skip';
-    const key = parent ? (parent.array ? parent.index : parent.key!) : undefined;
-    const path = key === undefined ? [] : [...this.#path, key];
-    const visit = this.#options.visit(path);
+  /** A value starts at `at` in a walked container or at the top: asks the caller what to do. */
+  #beginValue(kind: ValueKind, at: number): Visit {
+    const state = this.#state;
+    const frame = state.depth > 0 ? state.top : undefined;
+    let key: PathKey | undefined;
+    if (frame) {
+      key = frame.array ? frame.count : frame.key;
+      frame.count++;
+      this.#path.push(key);
+    }
+    let visit = this.#options.visit(this.#path, kind);
     if (visit === 'skip-rest') {
-      if (parent) parent.skipRest = true;
-      return 'skip';
+      if (frame) frame.skipRest = true;
+      visit = 'skip';
+    } else if (visit === 'descend' && kind !== 'object' && kind !== 'array') visit = 'skip';
+    if (visit === 'capture') {
+      this.#captureDepth = state.depth;
+      this.#captureKey = key;
+      this.#capture.begin(at);
     }
-    const mode = visit;
-    if (mode === 'capture') this.#capture = { depth: this.#stack.length, path, chunks: [], size: 0, start: at, oversized: false };
-    return mode;
+    if (visit !== 'descend' && frame) this.#path.pop();
+    return visit;
   }
 
-  #open(array: boolean, at: number): void {
-    const parent = this.#stack.at(-1);
-    const mode = this.#beginValue(at);
-    if (mode === 'descend' && parent) this.#path.push(parent.array ? parent.index : parent.key!);
-    this.#stack.push({ array, mode, skipRest: false, expect: array ? Expect.ValueOrEnd : Expect.KeyOrEnd, key: undefined, index: 0 });
-  }
-
-  #close(buf: Buffer, end: number): void {
-    const frame = this.#stack.pop()!;
-    if (frame.mode === 'descend') {
-      const empty = frame.expect === (frame.array ? Expect.ValueOrEnd : Expect.KeyOrEnd);
-      this.#options.onEnd?.([...this.#path], empty ? 0 : frame.index + 1);
-      if (this.#stack.length > 0) this.#path.pop();
+  /** The key of a walked object's member ended just before `end`. */
+  #keyDone(buf: Buffer, end: number): void {
+    const state = this.#state;
+    state.expect = Expect.Colon;
+    this.#keySpans = false;
+    const token = this.#key;
+    const start = token.startInChunk;
+    if (start >= 0 && end - start <= KEY_LIMIT) state.top!.key = this.#keys.decode(buf, start, end);
+    else {
+      const raw = token.take(buf, end);
+      state.top!.key = token.complete ? decodeJsonString(raw, true) : `${decodeJsonString(raw, false)}…`;
     }
-    this.#valueDone(buf, end);
   }
 
-  #endString(buf: Buffer, end: number): void {
-    const frame = this.#stack.at(-1);
-    if (this.#stringIsKey) {
-      frame!.expect = Expect.Colon;
-      if (this.#token) frame!.key = JSON.parse(this.#takeToken(buf, end)) as string;
-      return;
-    }
-    this.#valueDone(buf, end);
-  }
-
-  #endLiteral(buf: Buffer, end: number): void {
-    this.#lex = Lex.Structure;
-    const text = this.#takeToken(buf, end);
-    if (!LITERAL.test(text)) this.#fail(`Invalid literal ${JSON.stringify(text.slice(0, 20))}`, end);
-    this.#valueDone(buf, end);
+  /** The walked container at the current depth closes. */
+  #closeWalked(): void {
+    const state = this.#state;
+    this.#options.onEnd?.(this.#path, state.top!.count);
+    state.depth--;
+    state.walked = state.depth;
+    state.top = state.depth > 0 ? this.#frames[state.depth - 1] : undefined;
+    if (state.depth > 0) this.#path.pop();
   }
 
   /** A value ended just before `end`: the grammar moves on, and a capture at this depth completes. */
   #valueDone(buf: Buffer, end: number): void {
-    const frame = this.#stack.at(-1);
-    if (frame) frame.expect = Expect.CommaOrEnd;
-    else this.#top = Expect.Done;
-    const capture = this.#capture;
-    if (!capture || capture.depth !== this.#stack.length) return;
-    this.#capture = undefined;
-    let value: unknown = OVERSIZED;
-    const exact = this.#options.exact === true;
-    if (!capture.oversized && (exact || capture.size + end - capture.start <= CAPTURE_LIMITS.bytes)) {
-      capture.chunks.push(buf.subarray(capture.start, end));
-      const parsed: unknown = JSON.parse(Buffer.concat(capture.chunks).toString('utf8'));
-      value = exact ? parsed : bound(parsed);
-    }
-    this.#options.onValue(capture.path, value);
+    const state = this.#state;
+    state.expect = state.depth > 0 ? Expect.CommaOrEnd : Expect.Done;
+    if (this.#captureDepth !== state.depth) return;
+    this.#captureDepth = -1;
+    const raw = this.#capture.take(buf, end);
+    const key = this.#captureKey;
+    if (key !== undefined) this.#path.push(key);
+    this.#options.onValue?.(this.#path, raw, this.#capture.complete);
+    if (key !== undefined) this.#path.pop();
   }
-}
-
-/** Cuts long strings and lists of a captured value, so what is kept stays small. */
-function bound(value: unknown): unknown {
-  if (typeof value === 'string') return value.length > CAPTURE_LIMITS.stringChars ? `${value.slice(0, CAPTURE_LIMITS.stringChars)}…` : value;
-  if (Array.isArray(value)) {
-    const kept = value.slice(0, CAPTURE_LIMITS.entries).map(bound);
-    if (value.length > CAPTURE_LIMITS.entries) kept.push(`… ${value.length - CAPTURE_LIMITS.entries} more`);
-    return kept;
-  }
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).slice(0, CAPTURE_LIMITS.entries).map(([k, v]) => [k, bound(v)]));
-  }
-  return value;
 }
