@@ -1,5 +1,6 @@
 import { IscError, type Phase } from '../core/errors.ts';
-import { JsonStreamWalker } from '../results/json-stream-walker.ts';
+import { InvalidJsonError, NotExportDocumentError, NotImportResultsError } from '../results/invalid-json-error.ts';
+import { ExportDocumentCheck } from '../results/export-document-check.ts';
 import { ResultsScanner, type ResultsDigest } from '../results/results-scanner.ts';
 import type { StreamCheck } from './checked-upload.ts';
 
@@ -11,31 +12,8 @@ export function resultsCheck(): StreamCheck<ResultsDigest> {
 
 /** An export document (the backup, the after-state): an object with an `objects` array. */
 export function exportCheck(): StreamCheck<{ entries: number }> {
-  let objects = false;
-  let entries = 0;
-  const walker = new JsonStreamWalker({
-    visit: (path) => {
-      if (path.length === 0) return 'descend';
-      if (path.length === 1 && path[0] === 'objects') {
-        objects = true;
-        return 'descend';
-      }
-      // Entries of `objects` are counted when it ends, read at full speed.
-      return path.length === 2 ? 'skip-rest' : 'skip';
-    },
-    onValue: () => {},
-    onEnd: (path, count) => {
-      if (path.length === 1 && path[0] === 'objects') entries = count;
-    },
-  });
-  return {
-    write: (chunk) => walker.write(chunk),
-    finish: () => {
-      walker.end();
-      if (!objects) throw new Error('the document has no "objects" array: it is not an export document');
-      return { entries };
-    },
-  };
+  const check = new ExportDocumentCheck();
+  return { write: (chunk) => check.write(chunk), finish: () => ({ entries: check.finish().objects }) };
 }
 
 /**
@@ -44,8 +22,10 @@ export function exportCheck(): StreamCheck<{ entries: number }> {
  */
 export function invalidDocument(error: unknown, what: string, phase: Phase, jobId: string): unknown {
   if (error instanceof IscError) return error;
-  if (!(error instanceof Error) || (error.name !== 'InvalidJsonError' && !/not an export document|not import results/.test(error.message))) return error;
-  return new IscError('IscInvalidBody', `ISC sent ${what} for ${jobId} that ${error.name === 'InvalidJsonError' ? 'is not valid JSON' : 'is not the expected document'} (${error.message.slice(0, 200)}); nothing was archived.`, {
+  if (!(error instanceof InvalidJsonError)) return error;
+  // Not JSON, cut short, or valid JSON of the wrong shape (NotImportResults, NotExportDocument): the message says which.
+  const code = error instanceof NotImportResultsError ? 'IscNotImportResults' : error instanceof NotExportDocumentError ? 'IscNotExportDocument' : 'IscInvalidBody';
+  return new IscError(code, `ISC sent ${what} for ${jobId} that cannot be archived: ${error.message.slice(0, 300)} Nothing was stored.`, {
     phase, retryable: true, jobId, cause: error,
   });
 }

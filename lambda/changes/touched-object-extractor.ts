@@ -4,7 +4,7 @@
 
 import type { ObjectRef } from '../domain/summary.ts';
 import { ExportEntryReader } from './export-entry-reader.ts';
-import { hasId, readSelf, TouchedIndex } from './touched-index.ts';
+import { readSelf, TouchedIndex } from './touched-index.ts';
 
 /** A touched object as an export holds it. */
 export interface ExtractedObject {
@@ -29,19 +29,15 @@ export class TouchedObjectExtractor {
   readonly #index: TouchedIndex;
   readonly #byId: (Kept | undefined)[];
   readonly #byName: (Kept | undefined)[];
-  /** Touched objects not yet settled: no entry with their id (or, without an id, their name). */
-  #open: number;
   readonly #reader = new ExportEntryReader({
     wants: (self) => this.#wants(self),
     onEntry: (self, object) => this.#keep(self, object),
-    done: () => this.#open === 0,
   });
 
   constructor(touched: readonly ObjectRef[]) {
     this.#index = new TouchedIndex(touched);
     this.#byId = this.#index.refs.map(() => undefined);
     this.#byName = this.#index.refs.map(() => undefined);
-    this.#open = this.#index.refs.length;
   }
 
   write(chunk: Uint8Array): void {
@@ -75,13 +71,11 @@ export class TouchedObjectExtractor {
     if (match.byId !== undefined && !this.#byId[match.byId]) {
       this.#byId[match.byId] = kept;
       this.#byName[match.byId] = undefined;
-      this.#open--;
     }
     for (const i of match.byName) {
       if (this.#byId[i] || this.#byName[i]) continue;
+      // A ref with an id still looks for it; this name match stands only if the id never comes.
       this.#byName[i] = kept;
-      // A ref without an id is settled by its name; one with an id still looks for it.
-      if (!hasId(this.#index.refs[i]!)) this.#open--;
     }
   }
 }

@@ -71,7 +71,7 @@ export function messages(title: string, id: string, list: readonly MessageSample
   if (total === 0) return budget.spend(`<h2 id="${id}">${title}</h2><p>None.</p>`);
   const listed = listRows(list, limits.listEntries, budget, (m) => {
     const key = m.key === null || m.key === undefined ? '—' : `<code>${short(m.key, 200)}</code>`;
-    return `<tr><td data-label="Object type">${short(m.type, 200)}</td><td data-label="Key">${key}</td><td class="msg" data-label="Message">${short(m.text, limits.textChars)}${detail(m.detail, limits)}</td></tr>`;
+    return `<tr><td data-label="Object type">${short(m.type, 200)}</td><td data-label="Key">${key}</td><td class="msg" data-label="Message">${short(m.text, limits.textChars)}${detail(m.detailText, limits)}</td></tr>`;
   });
   return budget.spend(`<h2 id="${id}">${title} (${total})</h2>
 <div class="scroll"><table class="list">

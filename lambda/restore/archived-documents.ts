@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ObjectRef } from '../domain/summary.ts';
 import type { ManifestObject } from '../archive/manifest.ts';
-import { JsonStreamWalker } from '../results/json-stream-walker.ts';
+import { ExportDocumentCheck } from '../results/export-document-check.ts';
 import { ResultsScanner } from '../results/results-scanner.ts';
 import type { ArchiveStore } from '../storage/archive-store.ts';
 
@@ -16,19 +16,18 @@ export async function touchedObjects(store: ArchiveStore, results: ManifestObjec
 /** The `self` of every backup entry of the given types: what a restore can bring back (streamed). */
 export async function backupHoldings(store: ArchiveStore, backup: ManifestObject, types: ReadonlySet<string>): Promise<ObjectRef[]> {
   const held: ObjectRef[] = [];
-  const walker = new JsonStreamWalker({
-    visit: (path) => {
-      if (path.length <= 2) return path.length === 0 || path[0] === 'objects' ? 'descend' : 'skip';
-      return path.length === 3 && path[2] === 'self' ? 'capture' : 'skip';
-    },
-    onValue: (_path, value) => {
-      const self = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-      const type = typeof self.type === 'string' ? self.type : '';
-      if (types.has(type)) held.push({ type, id: typeof self.id === 'string' ? self.id : '', name: typeof self.name === 'string' ? self.name : '' });
+  // Only each entry's `self` is read; every `object` is passed over unparsed.
+  const check = new ExportDocumentCheck({
+    entries: {
+      wants: (self) => {
+        if (self && types.has(self.type)) held.push(self);
+        return false;
+      },
+      onObject: () => {},
     },
   });
-  await feed(await open(store, backup), (chunk) => walker.write(chunk));
-  walker.end();
+  await feed(await open(store, backup), (chunk) => check.write(chunk));
+  check.finish();
   return held;
 }
 

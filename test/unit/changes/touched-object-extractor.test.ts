@@ -87,7 +87,7 @@ describe('TouchedObjectExtractor', () => {
 
   it('ignores entries that are not objects or have no self', () => {
     const text = JSON.stringify({ objects: [1, 'x', null, [], { object: rule() }, { self: 'RULE', object: rule() }, { self: { type: 'RULE', id: RULE_ID }, object: rule() }] });
-    expect(extract([RULE_REF], text)).toEqual([{ ref: RULE_REF, matchedBy: 'id', self: { type: 'RULE', id: RULE_ID }, object: rule() }]);
+    expect(extract([RULE_REF], text)).toEqual([{ ref: RULE_REF, matchedBy: 'id', self: { type: 'RULE', id: RULE_ID, name: '' }, object: rule() }]);
   });
 });
 

@@ -17,7 +17,9 @@ function failedWith(samples: Partial<Samples>, options: Parameters<typeof report
   return { ...base, samples: full, manifest: { ...base.manifest, summary: { byType: { RULE: totals }, totals } } };
 }
 
-const error = (detail: unknown, i = 0): MessageSample => ({ type: 'RULE', key: 'BAD_RULE', text: `Rule ${i} is invalid.`, detail });
+// The scanner hands the report a detail as the JSON text ISC sent (MessageSample.detailText).
+const asText = (detail: unknown): string => (typeof detail === 'string' ? detail : deepJson(detail));
+const error = (detail: unknown, i = 0): MessageSample => ({ type: 'RULE', key: 'BAD_RULE', text: `Rule ${i} is invalid.`, detailText: asText(detail), detailTruncated: false });
 
 /** Renders, then checks what the contract promises of any report: small, valid, inert. */
 function renderChecked(input: ReportInput): { html: string; body: string } {
@@ -52,7 +54,7 @@ describe('the report stays under 5 MB whatever ISC sends', () => {
 
   it('shortens huge strings wherever ISC can put them', () => {
     const huge = `<b>${'"&\\'.repeat(7_000_000)}`;
-    const message: MessageSample = { type: huge, key: huge, text: huge, detail: huge };
+    const message: MessageSample = { type: huge, key: huge, text: huge, detailText: huge, detailTruncated: false };
     const object: ObjectChange = { type: huge, id: huge, name: huge, change: 'CHANGED', fields: [{ path: huge, before: huge, after: { v: huge } }] };
     const changes = realisticChanges({ objects: [object] });
     const input = failedWith(
@@ -69,7 +71,7 @@ describe('the report stays under 5 MB whatever ISC sends', () => {
   it('lists as many entries as fit and says how many more are in results.json and changes.json', () => {
     // Quotes and backslashes cost the most: escaped for HTML, then for the JSON response.
     const costly = '"\\'.repeat(1_000);
-    const many = (n: number) => Array.from({ length: n }, (_, i) => ({ type: costly, key: costly, text: `${i} ${costly}`, detail: { costly, list: [costly, costly] } }));
+    const many = (n: number) => Array.from({ length: n }, (_, i) => ({ type: costly, key: costly, text: `${i} ${costly}`, detailText: JSON.stringify({ costly, list: [costly, costly] }), detailTruncated: false }));
     const objects: ObjectChange[] = Array.from({ length: 2_000 }, (_, i) => ({
       type: 'TRANSFORM', id: `${i}`, name: costly, change: 'CHANGED',
       fields: Array.from({ length: 150 }, (_, f) => ({ path: `/attributes/${f}`, before: costly, after: [costly] })),
@@ -100,7 +102,7 @@ describe('the report stays under 5 MB whatever ISC sends', () => {
   it('keeps any input within the page budget it is given, as a valid page', () => {
     const limits: ReportLimits = { pageBytes: 60_000, listEntries: 40, textChars: 200, detailChars: 400, fieldChars: 300, fieldsPerObject: 8 };
     const anything = fc.anything({ maxDepth: 4, withBigInt: true, withNullPrototype: true });
-    const message = fc.record({ type: fc.string(), key: fc.option(fc.string()), text: fc.string({ unit: 'binary', maxLength: 2_000 }), detail: fc.oneof(anything, fc.json()) });
+    const message = fc.record({ type: fc.string(), key: fc.option(fc.string()), text: fc.string({ unit: 'binary', maxLength: 2_000 }), detailText: fc.option(fc.oneof(anything.map(asText), fc.json())), detailTruncated: fc.boolean() });
     const field = fc.record({ path: fc.string(), before: anything, after: anything }, { requiredKeys: ['path'] });
     const object = fc.record({ type: fc.string(), id: fc.option(fc.string()), name: fc.option(fc.string()), change: fc.constantFrom('CREATED', 'CHANGED', 'UNCHANGED', 'UNKNOWN'), fields: fc.array(field, { maxLength: 12 }) });
     fc.assert(
@@ -125,3 +127,31 @@ describe('the report stays under 5 MB whatever ISC sends', () => {
     expect(text(doc)).not.toContain('Rule 0 is invalid.');
   });
 });
+
+/** JSON text of any depth, without recursion (JSON.stringify overflows at a few thousand levels). */
+function deepJson(value: unknown): string {
+  let out = '';
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const next = stack.pop();
+    if (typeof next === 'symbol') {
+      out += next.description;
+      continue;
+    }
+    if (Array.isArray(next)) {
+      stack.push(Symbol(']'));
+      for (let i = next.length - 1; i >= 0; i--) stack.push(next[i], ...(i > 0 ? [Symbol(',')] : []));
+      out += '[';
+      continue;
+    }
+    if (next && typeof next === 'object') {
+      const entries = Object.entries(next);
+      stack.push(Symbol('}'));
+      for (let i = entries.length - 1; i >= 0; i--) stack.push(entries[i]![1], Symbol(`${JSON.stringify(entries[i]![0])}:`), ...(i > 0 ? [Symbol(',')] : []));
+      out += '{';
+      continue;
+    }
+    out += typeof next === "bigint" ? next.toString() : (JSON.stringify(next) ?? "null");
+  }
+  return out;
+}
