@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { IscDoubleOptions, IscDouble } from '../../local/isc-double.ts';
 import { startDevStack, type DevStack } from '../../local/dev-stack.ts';
 import { LOCAL_S3_CREDENTIALS } from '../../local/s3-server.ts';
@@ -13,6 +13,8 @@ export interface TestStack {
   env(overrides?: Record<string, string>): Record<string, string>;
   getObject(key: string): Promise<{ body: Buffer; contentType: string | undefined } | undefined>;
   keys(prefix?: string): Promise<string[]>;
+  /** Writes an object straight into the bucket (a state an earlier run could have left). */
+  putObject(key: string, body: string | Buffer, contentType?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,9 @@ export async function startTestStack(options: IscDoubleOptions = {}): Promise<Te
         if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
         throw error;
       }
+    },
+    async putObject(key, body, contentType = 'application/octet-stream') {
+      await s3.send(new PutObjectCommand({ Bucket: dev.bucket, Key: key, Body: body, ContentType: contentType }));
     },
     async keys(prefix = '') {
       const out = await s3.send(new ListObjectsV2Command({ Bucket: dev.bucket, Prefix: prefix }));
