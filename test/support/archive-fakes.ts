@@ -52,12 +52,13 @@ export function fakeIsc(jobId: string, job: FakeIscJob): IscClient & { readonly 
   const calls: string[] = [];
   let polls = 0;
   const statuses = [...job.statuses];
-  const notFound = (path: string) => new IscError('IscNotFound', `ISC answered 404 to GET ${path}`, { phase: 'download', retryable: false, httpStatus: 404, jobId, trackingId: 'a'.repeat(32) });
+  const notFound = (path: string) => new IscError('IscNotFound', `ISC answered 404 to GET ${path}`, { phase: path.endsWith('/download') ? 'download' : 'status', retryable: false, httpStatus: 404, jobId, trackingId: 'a'.repeat(32) });
   return {
     calls,
     requestCount: () => calls.length,
     async getJson(path) {
       calls.push(`GET ${path}`);
+      if (!path.includes(jobId)) throw notFound(path);
       const status = statuses[Math.min(polls++, statuses.length - 1)];
       return { jobId, status, type: 'IMPORT', message: status === 'FAILED' ? 'Import halted because of errors.' : null, created: '2026-12-01T09:00:00Z', modified: '2026-12-01T09:05:00Z', completed: '2026-12-01T09:05:00Z' };
     },
