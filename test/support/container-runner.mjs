@@ -7,6 +7,7 @@ const { handler } = await import(pathToFileURL(process.argv[2]).href);
 
 process.on('message', async (message) => {
   if (message.rss) return process.send({ id: message.id, ok: true, value: process.resourceUsage().maxRSS / 1024 });
+  if (message.prototype) return process.send({ id: message.id, ok: true, value: Object.getOwnPropertyNames(Object.prototype) });
   const deadline = Date.now() + message.timeoutMs;
   const context = {
     awsRequestId: message.requestId ?? randomUUID(),

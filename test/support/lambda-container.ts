@@ -38,26 +38,29 @@ export class LambdaContainer {
 
   /** Invokes the handler; `requestId` stands for Lambda's request id (the same on Lambda's own retries). */
   invoke(event: unknown, timeoutMs = 60_000, requestId?: string): Promise<Invocation> {
-    const id = this.#next++;
-    return new Promise((resolveResult) => {
-      this.#pending.set(id, resolveResult);
-      this.#child.send({ id, event, timeoutMs, requestId });
-    });
+    return this.#ask({ event, timeoutMs, requestId });
   }
 
   /** The process's peak resident memory so far, in MB, as the OS counts it. */
   async peakRssMb(): Promise<number> {
-    const id = this.#next++;
-    const answer = await new Promise<Invocation>((resolveResult) => {
-      this.#pending.set(id, resolveResult);
-      this.#child.send({ id, rss: true });
-    });
+    const answer = await this.#ask({ rss: true });
     return answer.ok ? (answer.value as number) : Number.NaN;
   }
 
-  /** Log lines the function printed that parse as JSON (Powertools logs and EMF metrics). */
-  jsonLines(): Record<string, any>[] {
-    return this.output.split('\n').flatMap((line) => {
+  /** The own property names of `Object.prototype` in the container (a polluted prototype shows here). */
+  async prototypeNames(): Promise<string[]> {
+    const answer = await this.#ask({ prototype: true });
+    return answer.ok ? (answer.value as string[]) : [];
+  }
+
+  /** A mark in the output: `jsonLines(mark)` then reads only what was printed after it. */
+  mark(): number {
+    return this.output.length;
+  }
+
+  /** Log lines the function printed (since `from`) that parse as JSON (Powertools logs and EMF metrics). */
+  jsonLines(from = 0): Record<string, any>[] {
+    return this.output.slice(from).split('\n').flatMap((line) => {
       try {
         return line.trim().startsWith('{') ? [JSON.parse(line) as Record<string, any>] : [];
       } catch {
@@ -66,8 +69,26 @@ export class LambdaContainer {
     });
   }
 
+  /** Ends the process as Lambda does an out-of-memory or timed-out container: SIGKILL, no cleanup. */
+  async kill(): Promise<void> {
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
+    const exited = new Promise((r) => this.#child.once('exit', r));
+    this.#child.kill('SIGKILL');
+    await exited;
+    for (const settle of this.#pending.values()) settle({ ok: false, error: { name: 'Killed', message: 'the container was killed' } });
+    this.#pending.clear();
+  }
+
+  #ask(message: Record<string, unknown>): Promise<Invocation> {
+    const id = this.#next++;
+    return new Promise<Invocation>((resolveResult) => {
+      this.#pending.set(id, resolveResult);
+      this.#child.send({ id, ...message });
+    });
+  }
+
   async stop(): Promise<void> {
-    if (this.#child.exitCode !== null) return;
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
     const exited = new Promise((r) => this.#child.once('exit', r));
     this.#child.kill();
     await exited;

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { IscDoubleOptions, IscDouble } from '../../local/isc-double.ts';
-import { startDevStack, type DevStack } from '../../local/dev-stack.ts';
-import { LOCAL_S3_CREDENTIALS } from '../../local/s3-server.ts';
+import { LOCAL_BUCKET, startDevStack, type DevStack } from '../../local/dev-stack.ts';
+import { LOCAL_S3_CREDENTIALS, localS3Environment } from '../../local/s3-server.ts';
+import { startSerialLocalS3 } from './serial-s3.ts';
 
 export interface TestStack {
   readonly dev: DevStack;
@@ -13,24 +14,29 @@ export interface TestStack {
   env(overrides?: Record<string, string>): Record<string, string>;
   getObject(key: string): Promise<{ body: Buffer; contentType: string | undefined } | undefined>;
   keys(prefix?: string): Promise<string[]>;
-  /** Writes an object behind the function's back (to tamper with an archive). */
-  putObject(key: string, body: Buffer): Promise<void>;
+  /** Writes an object straight into the bucket (a state an earlier run could have left). */
+  putObject(key: string, body: string | Buffer, contentType?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** The dev stack in a temporary folder, with an S3 client to check what the function wrote. */
+/**
+ * The dev stack in a temporary folder, with an S3 client to check what the function wrote. Its S3
+ * is the dev stack's own (s3rver behind the conditional-write proxy) with reads serialised per key
+ * (see serial-s3.ts for why).
+ */
 export async function startTestStack(options: IscDoubleOptions = {}): Promise<TestStack> {
   const directory = await mkdtemp(join(tmpdir(), 'archiver-s3-'));
-  const dev = await startDevStack({ directory, isc: options });
+  const local = await startSerialLocalS3({ directory, buckets: [LOCAL_BUCKET] });
+  const dev = await startDevStack({ directory, isc: options, embeddedS3: false, bucket: LOCAL_BUCKET });
   const s3 = new S3Client({
-    endpoint: dev.s3!.url, forcePathStyle: true, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS,
+    endpoint: local.url, forcePathStyle: true, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS,
     requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
   });
   return {
     dev,
     isc: dev.isc!,
     bucket: dev.bucket,
-    env: (overrides) => dev.env(overrides),
+    env: (overrides = {}) => dev.env({ ...localS3Environment(local.url), ...overrides }),
     async getObject(key) {
       try {
         const out = await s3.send(new GetObjectCommand({ Bucket: dev.bucket, Key: key }));
@@ -40,16 +46,17 @@ export async function startTestStack(options: IscDoubleOptions = {}): Promise<Te
         throw error;
       }
     },
+    async putObject(key, body, contentType = 'application/octet-stream') {
+      await s3.send(new PutObjectCommand({ Bucket: dev.bucket, Key: key, Body: body, ContentType: contentType }));
+    },
     async keys(prefix = '') {
       const out = await s3.send(new ListObjectsV2Command({ Bucket: dev.bucket, Prefix: prefix }));
       return (out.Contents ?? []).map((o) => o.Key!).sort();
     },
-    async putObject(key, body) {
-      await s3.send(new PutObjectCommand({ Bucket: dev.bucket, Key: key, Body: body }));
-    },
     async stop() {
       s3.destroy();
       await dev.close();
+      await local.close();
       await rm(directory, { recursive: true, force: true });
     },
   };
