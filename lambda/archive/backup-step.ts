@@ -67,7 +67,7 @@ function unavailableReason(error: unknown, exportJobId: string): string | undefi
   if (!(error instanceof IscError)) return undefined;
   const tracking = error.trackingId ? `, trackingId ${error.trackingId}` : '';
   if (error.httpStatus === 404 || error.httpStatus === 410) return `ISC no longer serves backup ${exportJobId} (${error.httpStatus}${tracking}).`;
-  if (error.code === 'IscInvalidBody') return `ISC kept sending backup ${exportJobId} as something other than an export document: ${error.message}`;
+  if (error.code === 'IscInvalidBody' || error.code === 'IscNotExportDocument') return `ISC kept sending backup ${exportJobId} that is not a whole export document: ${error.message}`;
   return undefined;
 }
 

@@ -24,8 +24,11 @@ export function invalidDocument(error: unknown, what: string, phase: Phase, jobI
   if (error instanceof IscError) return error;
   if (!(error instanceof InvalidJsonError)) return error;
   // Not JSON, cut short, or valid JSON of the wrong shape (NotImportResults, NotExportDocument): the message says which.
-  const code = error instanceof NotImportResultsError ? 'IscNotImportResults' : error instanceof NotExportDocumentError ? 'IscNotExportDocument' : 'IscInvalidBody';
-  return new IscError(code, `ISC sent ${what} for ${jobId} that cannot be archived: ${error.message.slice(0, 300)} Nothing was stored.`, {
+  const [code, kind] =
+    error instanceof NotImportResultsError ? ['IscNotImportResults', 'are not import results']
+    : error instanceof NotExportDocumentError ? ['IscNotExportDocument', 'is not an export document']
+    : ['IscInvalidBody', 'is not valid JSON'];
+  return new IscError(code, `ISC sent ${what} for ${jobId} that ${kind} (${error.message.slice(0, 300)}); nothing was stored.`, {
     phase, retryable: true, jobId, cause: error,
   });
 }

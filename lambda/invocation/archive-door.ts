@@ -18,7 +18,9 @@ import { log, metrics, type Runtime } from './runtime.ts';
 export async function archiveInBackground(work: ArchiveAction, rt: Runtime, context: InvocationClock, requestId: string) {
   const deadline = deadlineFrom(context);
   const waitingSince = work.waitingSince ?? new Date().toISOString();
-  let result = await runArchive(work, rt, requestId, deadline, true);
+  // A wait already past MAX_WAIT_MINUTES looks once more (the import may have ended) but waits no longer.
+  const overdue = Date.now() - Date.parse(waitingSince) >= rt.config.maxWaitMinutes * 60_000;
+  let result = await runArchive(work, rt, requestId, deadline, !overdue);
   if (result.outcome === 'BUSY') result = await afterOtherDelivery(work, rt, requestId, deadline, result.holder);
   if (result.outcome === 'RUNNING' || result.outcome === 'BUSY') return continueLater(work, rt, waitingSince, result);
   return resultBody(result);

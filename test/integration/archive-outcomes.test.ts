@@ -34,7 +34,7 @@ describe('the archive of each kind of import', () => {
         totals: { infos: 5, warnings: 1, errors: 0, importedObjects: 5 },
       },
     });
-    expect(manifest.objects.map((o: any) => o.role)).toEqual(['results', 'backup', 'report']);
+    expect(manifest.objects.map((o: any) => o.role)).toEqual(['results', 'backup', 'after', 'changes', 'report']);
     await h.expectManifestHonest(manifest);
     expect(result.ok && result.value.summary).toEqual(manifest.summary);
     for (const request of h.stack.isc.requestsFor(jobId)) expect(request.userAgent).toMatch(/^isc-import-archiver\/0\.1\.0 /);
@@ -45,8 +45,8 @@ describe('the archive of each kind of import', () => {
     expect(published).toHaveLength(1);
     expect(published[0]).toMatchObject({ EventBusName: 'default', Source: 'isc-import-archiver', DetailType: 'SP-Config Import Archived' });
     expect(JSON.parse(published[0]!.Detail!)).toMatchObject({ jobId, status: 'COMPLETE', totals: manifest.summary.totals, manifest: { bucket: h.stack.bucket, key: `${folder(jobId)}manifest.json` } });
-    // The claim is gone once the manifest is written.
-    expect(await h.stack.keys(folder(jobId))).not.toContain(keysOf(jobId).lease);
+    // The claim stays, taken before the manifest was archived: the manifest says it is done.
+    expect((await h.claimOf(jobId)).claimedAt <= manifest.archivedAt).toBe(true);
   });
 
   it('archives a COMPLETE import that ISC took no backup for', async () => {
@@ -56,8 +56,10 @@ describe('the archive of each kind of import', () => {
     expect(result).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED', exportJobId: null } });
     const manifest = await h.manifestOf(jobId);
     expect(manifest.backup.state).toBe('NONE');
-    expect(manifest.objects.map((o: any) => o.role)).toEqual(['results', 'report']);
-    expect(await h.stack.keys(`${folder(jobId)}exports/`)).toEqual([]);
+    expect(manifest.objects.map((o: any) => o.role)).toEqual(['results', 'after', 'changes', 'report']);
+    // The only export is the after-state; there is no backup to compare it with.
+    expect(await h.stack.keys(`${folder(jobId)}exports/`)).toEqual([manifest.objects.find((o: any) => o.role === 'after').key]);
+    expect(manifest.changes).toMatchObject({ state: 'COMPUTED', counts: { unknown: manifest.summary.totals.importedObjects } });
   });
 
   it('archives FAILED imports with their results and counts the errors', async () => {
@@ -77,7 +79,8 @@ describe('the archive of each kind of import', () => {
     h.stack.isc.addJob(jobId, { status: 'CANCELLED' });
     const result = await h.lambda.invoke({ jobId });
     expect(result).toMatchObject({ ok: true, value: { outcome: 'CANCELLED', status: 'CANCELLED', exportJobId: null } });
-    expect(await h.stack.keys(folder(jobId))).toEqual([`${folder(jobId)}manifest.json`, `${folder(jobId)}report.html`]);
+    // The claim stays once the manifest is written (the manifest says it is done).
+    expect(await h.stack.keys(folder(jobId))).toEqual([`${folder(jobId)}.archiving`, `${folder(jobId)}manifest.json`, `${folder(jobId)}report.html`]);
     expect(h.stack.isc.requestsFor(`${jobId}/download`)).toHaveLength(0);
   });
 
@@ -90,7 +93,7 @@ describe('the archive of each kind of import', () => {
     const manifest = await h.manifestOf(jobId);
     expect(manifest.backup.state).toBe('UNAVAILABLE');
     expect(manifest.backup.reason).toContain('404');
-    expect(manifest.objects.map((o: any) => o.role)).toEqual(['results', 'report']);
+    expect(manifest.objects.map((o: any) => o.role)).toEqual(['results', 'after', 'changes', 'report']);
   });
 
   it('skips the backup when ARCHIVE_BACKUP is false, and says so in the manifest', async () => {

@@ -2,8 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { LOCAL_S3_CREDENTIALS } from '../../local/s3-server.ts';
-import { startSerialLocalS3 } from './serial-s3.ts';
+import { LOCAL_S3_CREDENTIALS, startLocalS3 } from '../../local/s3-server.ts';
 import { s3ArchiveStore, type ArchiveStore } from '../../lambda/storage/archive-store.ts';
 
 export interface LocalS3Store {
@@ -21,10 +20,10 @@ export interface LocalS3Store {
 
 const BUCKET = 'archive-unit';
 
-/** A real local S3 that enforces If-None-Match and If-Match as S3 does (local/conditional-s3-proxy.ts; see serial-s3.ts). */
+/** A real local S3 that enforces If-None-Match and If-Match as S3 does (local/conditional-s3-proxy.ts). */
 export async function startLocalS3Store(): Promise<LocalS3Store> {
   const directory = await mkdtemp(join(tmpdir(), 'archiver-unit-s3-'));
-  const server = await startSerialLocalS3({ directory, buckets: [BUCKET] });
+  const server = await startLocalS3({ directory, buckets: [BUCKET] });
   const s3 = new S3Client({
     endpoint: server.url, forcePathStyle: true, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS,
     requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { IscDoubleOptions, IscDouble } from '../../local/isc-double.ts';
 import { LOCAL_BUCKET, startDevStack, type DevStack } from '../../local/dev-stack.ts';
-import { LOCAL_S3_CREDENTIALS, localS3Environment } from '../../local/s3-server.ts';
-import { startSerialLocalS3 } from './serial-s3.ts';
+import { LOCAL_S3_CREDENTIALS, localS3Environment, startLocalS3 } from '../../local/s3-server.ts';
 
 export interface TestStack {
   readonly dev: DevStack;
@@ -21,12 +20,11 @@ export interface TestStack {
 
 /**
  * The dev stack in a temporary folder, with an S3 client to check what the function wrote. Its S3
- * is the dev stack's own (s3rver behind the conditional-write proxy) with reads serialised per key
- * (see serial-s3.ts for why).
+ * is the local one (s3rver behind the conditional-write proxy), started here so tests can reach it.
  */
 export async function startTestStack(options: IscDoubleOptions = {}): Promise<TestStack> {
   const directory = await mkdtemp(join(tmpdir(), 'archiver-s3-'));
-  const local = await startSerialLocalS3({ directory, buckets: [LOCAL_BUCKET] });
+  const local = await startLocalS3({ directory, buckets: [LOCAL_BUCKET] });
   const dev = await startDevStack({ directory, isc: options, embeddedS3: false, bucket: LOCAL_BUCKET });
   const s3 = new S3Client({
     endpoint: local.url, forcePathStyle: true, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS,

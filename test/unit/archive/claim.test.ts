@@ -26,12 +26,38 @@ function recorder(): Log & { lines: { level: string; message: string; extra?: Re
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
+/** The stored claim's holder and deadline (when it was taken, claimedAt, has a test of its own). */
 async function stored(k: string) {
   const body = await s3.read(k);
-  return body && JSON.parse(body.toString());
+  if (!body) return body;
+  const { claimedAt: _claimedAt, ...holder } = JSON.parse(body.toString());
+  return holder;
 }
 
 describe('taking the claim', () => {
+  it('records when it was taken, so a manifest archived after it shows the holder finished', async () => {
+    const k = key();
+    await ArchiveClaim.take(s3.store, k, holder('req-at', NOW + 60_000), () => NOW + 1_234, recorder());
+    expect(JSON.parse((await s3.read(k))!.toString()).claimedAt).toBe(new Date(NOW + 1_234).toISOString());
+  });
+
+  it('takes over at once a live claim whose holder has finished (its manifest was archived after the claim)', async () => {
+    const k = key();
+    await ArchiveClaim.take(s3.store, k, holder('req-done', NOW + 600_000), () => NOW, recorder());
+    const seen: string[] = [];
+    const finishedAfter = async (claimedAt: string) => {
+      seen.push(claimedAt);
+      return true;
+    };
+    const taken = await ArchiveClaim.take(s3.store, k, holder('req-next', NOW + 60_000), () => NOW + 5_000, recorder(), undefined, finishedAfter);
+    expect(taken).toBeInstanceOf(ArchiveClaim);
+    expect(seen).toEqual([new Date(NOW).toISOString()]);
+    expect(await stored(k)).toMatchObject(holder('req-next', NOW + 60_000));
+    // Without a finished manifest the same live claim is busy.
+    const busy = await ArchiveClaim.take(s3.store, k, holder('req-third', NOW + 60_000), () => NOW + 6_000, recorder(), undefined, async () => false);
+    expect(busy).toMatchObject({ requestId: 'req-next' });
+  });
+
   it('creates the claim object naming the holder and its deadline', async () => {
     const k = key();
     const me = holder('req-1', NOW + 60_000);
@@ -45,7 +71,7 @@ describe('taking the claim', () => {
     const k = key();
     await ArchiveClaim.take(s3.store, k, holder('req-live', NOW + 60_000), () => NOW, recorder());
     const answer = await ArchiveClaim.take(s3.store, k, holder('req-other', NOW + 120_000), () => NOW, recorder());
-    expect(answer).toEqual({ requestId: 'req-live', deadline: '2026-12-01T10:01:00.000Z' });
+    expect(answer).toMatchObject({ requestId: 'req-live', deadline: '2026-12-01T10:01:00.000Z' });
     expect(await stored(k)).toEqual({ requestId: 'req-live', deadline: '2026-12-01T10:01:00.000Z' });
   });
 
@@ -55,21 +81,21 @@ describe('taking the claim', () => {
     const log = recorder();
     const again = await ArchiveClaim.take(s3.store, k, holder('req-retry', NOW + 20 * 60_000), () => NOW + 1_000, log);
     expect(again).toBeInstanceOf(ArchiveClaim);
-    expect(await stored(k)).toEqual(holder('req-retry', NOW + 20 * 60_000));
-    expect(log.lines).toContainEqual(expect.objectContaining({ level: 'info', message: 'Taking back our own claim (a retry of this request)' }));
+    expect(await stored(k)).toMatchObject(holder('req-retry', NOW + 20 * 60_000));
+    expect(log.lines).toContainEqual(expect.objectContaining({ level: 'info', message: 'Taking over the claim: a retry of this request' }));
   });
 
   it('is live until the holder deadline itself, and taken over from that moment', async () => {
     const k = key();
     const deadline = NOW + 5 * 60_000;
     await ArchiveClaim.take(s3.store, k, holder('req-dead', deadline), () => NOW, recorder());
-    expect(await ArchiveClaim.take(s3.store, k, holder('req-next', deadline + 60_000), () => deadline - 1, recorder())).toEqual(holder('req-dead', deadline));
+    expect(await ArchiveClaim.take(s3.store, k, holder('req-next', deadline + 60_000), () => deadline - 1, recorder())).toMatchObject(holder('req-dead', deadline));
     const log = recorder();
     const taken = await ArchiveClaim.take(s3.store, k, holder('req-next', deadline + 60_000), () => deadline, log);
     expect(taken).toBeInstanceOf(ArchiveClaim);
-    expect(await stored(k)).toEqual(holder('req-next', deadline + 60_000));
+    expect(await stored(k)).toMatchObject(holder('req-next', deadline + 60_000));
     expect(log.lines).toContainEqual({
-      level: 'info', message: 'Taking over a claim whose holder has run out of time',
+      level: 'info', message: 'Taking over the claim: its holder has run out of time',
       extra: { key: k, holder: 'req-dead', holderDeadline: new Date(deadline).toISOString() },
     });
   });
@@ -83,7 +109,7 @@ describe('taking the claim', () => {
     await s3.write(k, body);
     const taken = await ArchiveClaim.take(s3.store, k, holder('req-new', NOW + 60_000), () => NOW, recorder());
     expect(taken).toBeInstanceOf(ArchiveClaim);
-    expect(await stored(k)).toEqual(holder('req-new', NOW + 60_000));
+    expect(await stored(k)).toMatchObject(holder('req-new', NOW + 60_000));
   });
 
   it('lets exactly one of many simultaneous deliveries win, and names the winner to the others', async () => {
@@ -94,7 +120,7 @@ describe('taking the claim', () => {
     expect(winners).toHaveLength(1);
     const winner = await stored(k);
     expect(takers).toContainEqual(winner);
-    for (const answer of answers.filter((a) => !(a instanceof ArchiveClaim))) expect(answer).toEqual(winner);
+    for (const answer of answers.filter((a) => !(a instanceof ArchiveClaim))) expect(answer).toMatchObject(winner);
   });
 
   it('lets exactly one of several takers win an expired claim', async () => {
@@ -105,7 +131,7 @@ describe('taking the claim', () => {
     expect(answers.filter((a) => a instanceof ArchiveClaim)).toHaveLength(1);
     const winner = await stored(k);
     expect(winner.requestId).toMatch(/^req-\d$/);
-    for (const answer of answers.filter((a) => !(a instanceof ArchiveClaim))) expect(answer).toEqual(winner);
+    for (const answer of answers.filter((a) => !(a instanceof ArchiveClaim))) expect(answer).toMatchObject(winner);
   });
 
   it('tries again when the claim disappears between its write and its read', async () => {
@@ -119,7 +145,7 @@ describe('taking the claim', () => {
     await s3.write(k, JSON.stringify(holder('req-gone', NOW + 60_000)));
     const taken = await ArchiveClaim.take(racing, k, holder('req-me', NOW + 60_000), () => NOW, recorder());
     expect(taken).toBeInstanceOf(ArchiveClaim);
-    expect(await stored(k)).toEqual(holder('req-me', NOW + 60_000));
+    expect(await stored(k)).toMatchObject(holder('req-me', NOW + 60_000));
   });
 
   it('reports an unknown live holder when the claim keeps changing hands under it', async () => {
@@ -166,12 +192,12 @@ describe('releasing the claim', () => {
     // A second release is a no-op: it must not remove a claim someone else has taken since.
     await s3.write(k, JSON.stringify(holder('req-next', NOW + 60_000)));
     await claim.release();
-    expect(await stored(k)).toEqual(holder('req-next', NOW + 60_000));
+    expect(await stored(k)).toMatchObject(holder('req-next', NOW + 60_000));
   });
 
   it('logs, and does not throw, when S3 refuses the removal', async () => {
     const k = key();
-    const failing: ArchiveStore = { ...s3.store, remove: async () => { throw new Error('SlowDown'); } };
+    const failing: ArchiveStore = { ...s3.store, delete: async () => { throw new Error('SlowDown'); } };
     const log = recorder();
     const claim = (await ArchiveClaim.take(failing, k, holder('req-fail', NOW + 60_000), () => NOW, log)) as ArchiveClaim;
     await expect(claim.release()).resolves.toBeUndefined();

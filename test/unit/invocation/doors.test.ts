@@ -106,7 +106,7 @@ describe('archiveInBackground', () => {
   it('continues the wait of a running import in a new invocation, carrying when it began', async () => {
     const jobId = hex();
     const waitingSince = new Date(Date.now() - 10 * 60_000).toISOString();
-    const answer = await archiveInBackground({ action: 'archive', jobId, force: true, waitingSince }, runtime(jobId, { statuses: ['IN_PROGRESS'] }), clock(1_000), 'r');
+    const answer = await archiveInBackground({ action: 'archive', jobId, force: true, waitingSince }, runtime(jobId, { statuses: ['IN_PROGRESS'] }), clock(2_000), 'r');
     expect(answer).toEqual({ outcome: 'WAITING', jobId, status: 'IN_PROGRESS', waitingSince, exportJobId: null, bucket: null, manifestKey: null, summary: null });
     expect(JSON.parse(Buffer.from(lambda.commandCalls(InvokeCommand)[0]!.args[0].input.Payload as Uint8Array).toString())).toEqual({ jobId, force: true, waitingSince });
   });
@@ -114,7 +114,7 @@ describe('archiveInBackground', () => {
   it('starts the wait now when the delivery is not a continuation', async () => {
     const jobId = hex();
     const before = Date.now();
-    const answer = (await archiveInBackground({ action: 'archive', jobId, force: false }, runtime(jobId, { statuses: ['NOT_STARTED'] }), clock(1_000), 'r')) as { waitingSince: string };
+    const answer = (await archiveInBackground({ action: 'archive', jobId, force: false }, runtime(jobId, { statuses: ['NOT_STARTED'] }), clock(2_000), 'r')) as { waitingSince: string };
     expect(Date.parse(answer.waitingSince)).toBeGreaterThanOrEqual(before);
     expect(Date.parse(answer.waitingSince)).toBeLessThanOrEqual(Date.now());
   });
@@ -123,11 +123,11 @@ describe('archiveInBackground', () => {
     const jobId = hex();
     const rt = runtime(jobId, { statuses: ['IN_PROGRESS'] }, { MAX_WAIT_MINUTES: '30' });
     const at = (minutes: number) => new Date(Date.now() - minutes * 60_000 - 1_000).toISOString();
-    await expect(archiveInBackground({ action: 'archive', jobId, force: false, waitingSince: at(30) }, rt, clock(1_000), 'r')).rejects.toMatchObject({
+    await expect(archiveInBackground({ action: 'archive', jobId, force: false, waitingSince: at(30) }, rt, clock(2_000), 'r')).rejects.toMatchObject({
       name: 'Permanent.ImportStillRunning', jobId, message: `Import ${jobId} is still IN_PROGRESS after 30 minutes of waiting (MAX_WAIT_MINUTES); it was not archived.`,
     });
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
-    expect(await archiveInBackground({ action: 'archive', jobId, force: false, waitingSince: at(29) }, rt, clock(1_000), 'r')).toMatchObject({ outcome: 'WAITING' });
+    expect(await archiveInBackground({ action: 'archive', jobId, force: false, waitingSince: at(29) }, rt, clock(2_000), 'r')).toMatchObject({ outcome: 'WAITING' });
   });
 
   it('comes back after a live holder’s deadline through the queue, without taking its claim', async () => {
