@@ -1,15 +1,19 @@
 // The bundle-size and cold-init floor: only what any relay of this kind must carry, the same AWS
-// SDK clients and got, imported and constructed at module scope, and a handler that calls them.
+// SDK clients (S3, Secrets Manager, Lambda, EventBridge, SQS) and got, imported and constructed at
+// module scope, and a handler that calls them.
 import got from 'got';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 
 const s3 = new S3Client({});
 const secrets = new SecretsManagerClient({});
 const lambda = new LambdaClient({});
 const events = new EventBridgeClient({});
+// The deliveries queue (ARCHIVE_QUEUE_URL): the contract's hand-offs and continuations go through it.
+const sqs = new SQSClient({});
 
 export async function handler(event: { jobId: string }) {
   const secret = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.ISC_SECRET_ID }));
@@ -21,5 +25,6 @@ export async function handler(event: { jobId: string }) {
   await s3.send(new GetObjectCommand({ Bucket: process.env.ARCHIVE_BUCKET, Key: `${event.jobId}.json` }));
   await lambda.send(new InvokeCommand({ FunctionName: 'f', InvocationType: 'Event' }));
   await events.send(new PutEventsCommand({ Entries: [] }));
+  await sqs.send(new SendMessageCommand({ QueueUrl: 'q', MessageBody: event.jobId }));
   return status;
 }

@@ -50,7 +50,7 @@ export async function exportAfterState(
     exportJobId = job.jobId;
     deps.log.info('After-state export started', { jobId, afterExportJobId: exportJobId, types: selection.includeTypes });
     for (let n = 0; isRunning(job.status); n++) {
-      if (!(await deadline.sleep(Math.min(5_000, 1_000 * 1.5 ** n)))) {
+      if (!(await deadline.sleep(exportPollInterval(n)))) {
         if (handOffWhenLate) throw new TimeBudgetError(`The after-state export ${exportJobId} was still running.`, 'changes', jobId);
         throw new AfterStateUnavailable(`The after-state export ${exportJobId} was still ${job.status} when the invocation's time ran low.`, exportJobId);
       }
@@ -77,6 +77,14 @@ export async function exportAfterState(
     const scope = error instanceof ArchiverError && error.httpStatus === 403 ? ' The credentials need scope sp:config:read or sp:config:manage.' : '';
     throw new AfterStateUnavailable(`The after-state export failed: ${(error as Error).message}${tracking}.${scope}`, exportJobId);
   }
+}
+
+/**
+ * The wait before export poll `n` (from 0): a quarter second, doubling to 5 s. An export of a few
+ * objects takes ISC a second or two, and the sooner it is taken after the import, the truer it is.
+ */
+export function exportPollInterval(n: number): number {
+  return Math.min(5_000, 250 * 2 ** n);
 }
 
 /** Failures that are the archive's, not the export's: our storage, our claim, our time. */
