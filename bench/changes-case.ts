@@ -1,8 +1,8 @@
 // changes-200mb: what recording the changes costs on a large backup, in time and in memory.
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { archiveKeys } from '../lambda/contract/archive-keys.ts';
 import type { DevStack } from '../local/dev-stack.ts';
 import { LOCAL_S3_CREDENTIALS } from '../local/s3-server.ts';
-import { archiveKeys } from '../lambda/contract/archive-keys.ts';
 import { jobWithTouchedObjectsAtTheEnd } from './jobs.ts';
 import { worker } from './processes.ts';
 import { median, round, type Scorecard } from './scorecard.ts';
@@ -33,7 +33,9 @@ export async function changesCase(stack: DevStack, card: Scorecard, plan: Change
   for (let r = 0; r < plan.rounds; r++) {
     for (const variant of (r % 2 ? ['on', 'off'] : ['off', 'on']) as Variant[]) {
       const prefix = `bench-changes-${variant}-${r}/`;
-      const run = await worker('handler', [job], stack, { env: { ARCHIVE_CHANGES: variant === 'on' ? 'true' : 'false', ARCHIVE_PREFIX: prefix } });
+      const run = await worker('handler', [job], stack, {
+        env: { ARCHIVE_CHANGES: variant === 'on' ? 'true' : 'false', ARCHIVE_PREFIX: prefix },
+      });
       if (run.failures) throw new Error(`changes: archiving with changes ${variant} failed: ${run.errors.join('; ')}`);
       times[variant].push(run.times[0]!);
       if (variant === 'on') rss.push(run.maxRssKb);
@@ -56,7 +58,9 @@ export async function changesCase(stack: DevStack, card: Scorecard, plan: Change
 async function changesState(stack: DevStack, prefix: string, jobId: string): Promise<string> {
   const s3 = new S3Client({ endpoint: stack.s3!.url, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS, forcePathStyle: true });
   try {
-    const answer = await s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: archiveKeys(prefix, stack.isc!.tenant, jobId).manifest }));
+    const answer = await s3.send(
+      new GetObjectCommand({ Bucket: stack.bucket, Key: archiveKeys(prefix, stack.isc!.tenant, jobId).manifest }),
+    );
     const manifest = JSON.parse(await answer.Body!.transformToString()) as { changes?: { state?: string } };
     return manifest.changes?.state ?? 'absent';
   } finally {

@@ -1,12 +1,13 @@
 // The bundle-size and cold-init floor: only what any relay of this kind must carry, the same AWS
 // SDK clients (S3, Secrets Manager, Lambda, EventBridge, SQS) and got, imported and constructed at
 // module scope, and a handler that calls them.
-import got from 'got';
+
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import got from 'got';
 
 const s3 = new S3Client({});
 const secrets = new SecretsManagerClient({});

@@ -1,9 +1,9 @@
 // archive-1mb-latency: a warm archive of a 1 MB job when each request costs what it does in AWS.
-import { LOCAL_SECRET_ID, type DevStack } from '../local/dev-stack.ts';
+import { type DevStack, LOCAL_SECRET_ID } from '../local/dev-stack.ts';
 import { DEMO_CLIENT } from '../local/isc-double.ts';
 import { oneMegabyteResults, register } from './jobs.ts';
-import { startLatencyProxy, type LatencyProxy } from './latency-proxy.ts';
-import { worker, type WorkerMode } from './processes.ts';
+import { type LatencyProxy, startLatencyProxy } from './latency-proxy.ts';
+import { type WorkerMode, worker } from './processes.ts';
 import { median, round, type Scorecard } from './scorecard.ts';
 
 /** Added before each request: a Lambda to an ISC tenant's API, and to S3 in its own region. */
@@ -36,7 +36,15 @@ export async function archiveLatencyCase(stack: DevStack, card: Scorecard, plan:
     proxies.push(s3);
     // The function finds ISC where its secret says, so this run gets a secret naming the proxy.
     const secretId = `${LOCAL_SECRET_ID}-latency`;
-    stack.secrets.setSecret(secretId, JSON.stringify({ baseUrl: isc.url, tenant: stack.isc!.tenant, clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret }));
+    stack.secrets.setSecret(
+      secretId,
+      JSON.stringify({
+        baseUrl: isc.url,
+        tenant: stack.isc!.tenant,
+        clientId: DEMO_CLIENT.clientId,
+        clientSecret: DEMO_CLIENT.clientSecret,
+      }),
+    );
     const env = { AWS_ENDPOINT_URL_S3: s3.url, ISC_SECRET_ID: secretId, ARCHIVE_CHANGES: 'false' };
 
     const results = oneMegabyteResults();
@@ -61,8 +69,10 @@ export async function archiveLatencyCase(stack: DevStack, card: Scorecard, plan:
     const perJob = (m: WorkerMode) => ({ isc: counted.get(m)!.isc / counted.get(m)!.jobs, s3: counted.get(m)!.s3 / counted.get(m)!.jobs });
     const floorRequests = perJob('floor');
     // The floor must be what the README says it is, and the proxies must really delay.
-    if (floorRequests.isc !== 2 || floorRequests.s3 !== 2) throw new Error(`archive-1mb-latency: the floor made ${JSON.stringify(floorRequests)} requests a job, not 2 to ISC and 2 to S3`);
-    if (floor < 2 * ISC_DELAY_MS + 2 * S3_DELAY_MS) throw new Error(`archive-1mb-latency: the floor took ${round(floor)} ms, less than its requests' added latency`);
+    if (floorRequests.isc !== 2 || floorRequests.s3 !== 2)
+      throw new Error(`archive-1mb-latency: the floor made ${JSON.stringify(floorRequests)} requests a job, not 2 to ISC and 2 to S3`);
+    if (floor < 2 * ISC_DELAY_MS + 2 * S3_DELAY_MS)
+      throw new Error(`archive-1mb-latency: the floor took ${round(floor)} ms, less than its requests' added latency`);
     const ours = median(times.get('handler')!);
     const contract = median(times.get('contract')!);
     const requests = (m: WorkerMode) => `${round(perJob(m).isc, 2)}+${round(perJob(m).s3, 2)}`;

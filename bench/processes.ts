@@ -1,8 +1,8 @@
 // Fresh Node processes for the bench: a worker is one container (or floor script, or peer SDK).
 import { spawn } from 'node:child_process';
-import { LAMBDA_NODE_OPTIONS } from '../scripts/build-options.ts';
-import { DEMO_CLIENT } from '../local/isc-double.ts';
 import type { DevStack } from '../local/dev-stack.ts';
+import { DEMO_CLIENT } from '../local/isc-double.ts';
+import { LAMBDA_NODE_OPTIONS } from '../scripts/build-options.ts';
 import type { BenchJob } from './jobs.ts';
 
 export type WorkerMode = 'handler' | 'floor' | 'contract' | 'peer';
@@ -25,7 +25,12 @@ export interface WorkerOptions {
 }
 
 /** Archives `jobs` one after another in a fresh process, in the given mode, against `stack`. */
-export async function worker(mode: WorkerMode, jobs: readonly BenchJob[], stack: DevStack, options: WorkerOptions = {}): Promise<WorkerRun> {
+export async function worker(
+  mode: WorkerMode,
+  jobs: readonly BenchJob[],
+  stack: DevStack,
+  options: WorkerOptions = {},
+): Promise<WorkerRun> {
   const task = {
     mode,
     jobs,
@@ -38,7 +43,12 @@ export async function worker(mode: WorkerMode, jobs: readonly BenchJob[], stack:
   // Every case but changes-200mb judges the archive the floors also make: results, backup, report,
   // manifest. The after-export is extra ISC work that changes-200mb measures on its own.
   const changes = { ARCHIVE_CHANGES: 'false' };
-  return (await runJson(['bench/worker.ts', JSON.stringify(task)], { ...stack.env(), ...changes, ...options.env, ...nodeOptions })) as WorkerRun;
+  return (await runJson(['bench/worker.ts', JSON.stringify(task)], {
+    ...stack.env(),
+    ...changes,
+    ...options.env,
+    ...nodeOptions,
+  })) as WorkerRun;
 }
 
 /** Runs a Node 24 script with only `env` (and PATH) and parses the last line it prints as JSON. */

@@ -21,14 +21,36 @@ export class Scorecard {
     const [shownValue, shownFloor] = [round(value, 2), round(floor, 2)];
     const ratio = shownValue / shownFloor;
     const compare = options.exact ? '=' : '<=';
-    const c: Case = { name, unit, value: shownValue, floor: shownFloor, ratio: round(ratio, 3), target, compare, pass: compare === '=' ? ratio === target : ratio <= target, ...(options.note ? { note: options.note } : {}) };
+    const c: Case = {
+      name,
+      unit,
+      value: shownValue,
+      floor: shownFloor,
+      ratio: round(ratio, 3),
+      target,
+      compare,
+      pass: compare === '=' ? ratio === target : ratio <= target,
+      ...(options.note ? { note: options.note } : {}),
+    };
     this.cases.push(c);
-    console.log(`  ${c.pass ? 'pass' : 'FAIL'}  ${name}: ${c.value} ${unit} vs ${c.floor} → ${c.ratio} (target ${compare} ${target})${c.note ? `  [${c.note}]` : ''}`);
+    console.log(
+      `  ${c.pass ? 'pass' : 'FAIL'}  ${name}: ${c.value} ${unit} vs ${c.floor} → ${c.ratio} (target ${compare} ${target})${c.note ? `  [${c.note}]` : ''}`,
+    );
     return c;
   }
 
   table(): string {
-    const rows = [['case', 'value', 'floor', 'ratio', 'target', 'pass'], ...this.cases.map((c) => [c.name, `${c.value} ${c.unit}`, `${c.floor} ${c.unit}`, String(c.ratio), `${c.compare} ${c.target}`, c.pass ? 'yes' : 'NO'])];
+    const rows = [
+      ['case', 'value', 'floor', 'ratio', 'target', 'pass'],
+      ...this.cases.map((c) => [
+        c.name,
+        `${c.value} ${c.unit}`,
+        `${c.floor} ${c.unit}`,
+        String(c.ratio),
+        `${c.compare} ${c.target}`,
+        c.pass ? 'yes' : 'NO',
+      ]),
+    ];
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
     return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')).join('\n');
   }

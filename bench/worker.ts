@@ -3,11 +3,11 @@
 // per-job times, failures, and the process's peak RSS as the OS counted it.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import got from 'got';
+import { pathToFileURL } from 'node:url';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import got from 'got';
 
 interface Task {
   readonly mode: 'handler' | 'floor' | 'contract' | 'peer';
@@ -54,10 +54,15 @@ function peakRssKb(): number {
 
 async function archiver(t: Task): Promise<(job: { jobId: string; exportJobId?: string }) => Promise<void>> {
   if (t.mode === 'handler') {
-    const { handler } = (await import(pathToFileURL(resolve('dist/lambda/handler.mjs')).href)) as { handler: (e: unknown, c: unknown) => Promise<{ outcome: string }> };
+    const { handler } = (await import(pathToFileURL(resolve('dist/lambda/handler.mjs')).href)) as {
+      handler: (e: unknown, c: unknown) => Promise<{ outcome: string }>;
+    };
     return async (job) => {
       const deadline = Date.now() + 300_000;
-      const result = await handler({ jobId: job.jobId }, { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => deadline - Date.now() });
+      const result = await handler(
+        { jobId: job.jobId },
+        { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => deadline - Date.now() },
+      );
       if (result.outcome !== 'ARCHIVED') throw new Error(`outcome ${result.outcome}`);
     };
   }
@@ -69,13 +74,27 @@ async function archiver(t: Task): Promise<(job: { jobId: string; exportJobId?: s
 /** What both plain scripts share: one token, got on the sp-config paths, lib-storage uploads. */
 async function plainClients(t: Task) {
   const s3 = new S3Client({ forcePathStyle: true });
-  const token = await got.post(`${t.credentials.baseUrl}/oauth/token`, {
-    form: { grant_type: 'client_credentials', client_id: t.credentials.clientId, client_secret: t.credentials.clientSecret },
-  }).json<{ access_token: string }>();
-  const http = got.extend({ prefixUrl: `${t.credentials.baseUrl}/beta/sp-config`, headers: { authorization: `Bearer ${token.access_token}` } });
-  const stream = (path: string, key: string) => new Upload({ client: s3, params: { Bucket: t.bucket, Key: key, Body: http.stream(path), ContentType: 'application/json' } }).done();
+  const token = await got
+    .post(`${t.credentials.baseUrl}/oauth/token`, {
+      form: { grant_type: 'client_credentials', client_id: t.credentials.clientId, client_secret: t.credentials.clientSecret },
+    })
+    .json<{ access_token: string }>();
+  const http = got.extend({
+    prefixUrl: `${t.credentials.baseUrl}/beta/sp-config`,
+    headers: { authorization: `Bearer ${token.access_token}` },
+  });
+  const stream = (path: string, key: string) =>
+    new Upload({ client: s3, params: { Bucket: t.bucket, Key: key, Body: http.stream(path), ContentType: 'application/json' } }).done();
   const put = (key: string, body: string, contentType: string, ifNoneMatch?: '*') =>
-    s3.send(new PutObjectCommand({ Bucket: t.bucket, Key: key, Body: body, ContentType: contentType, ...(ifNoneMatch ? { IfNoneMatch: ifNoneMatch } : {}) }));
+    s3.send(
+      new PutObjectCommand({
+        Bucket: t.bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+        ...(ifNoneMatch ? { IfNoneMatch: ifNoneMatch } : {}),
+      }),
+    );
   /** The status, then the results and the backup (if any) streamed under `folder`. */
   const relay = async (job: { jobId: string; exportJobId?: string }, folder: string) => {
     const status = await http(`import/${job.jobId}`).json<{ status: string }>();
@@ -111,12 +130,17 @@ async function contractFloor(t: Task) {
   const { s3, put, http } = await plainClients(t);
   return async (job: { jobId: string; exportJobId?: string }) => {
     const folder = `contract/${job.jobId}`;
-    const existing = await s3.send(new GetObjectCommand({ Bucket: t.bucket, Key: `${folder}/manifest.json` })).catch((e: { name?: string }) => (e.name === 'NoSuchKey' ? undefined : Promise.reject(e)));
+    const existing = await s3
+      .send(new GetObjectCommand({ Bucket: t.bucket, Key: `${folder}/manifest.json` }))
+      .catch((e: { name?: string }) => (e.name === 'NoSuchKey' ? undefined : Promise.reject(e)));
     if (existing) return;
     const { status } = await http(`import/${job.jobId}`).json<{ status: string }>();
     const download = http.stream(`import/${job.jobId}/download`);
     const read = new Promise<void>((resolve, reject) => download.on('end', resolve).on('error', reject));
-    const results = new Upload({ client: s3, params: { Bucket: t.bucket, Key: `${folder}/results.json`, Body: download, ContentType: 'application/json' } }).done();
+    const results = new Upload({
+      client: s3,
+      params: { Bucket: t.bucket, Key: `${folder}/results.json`, Body: download, ContentType: 'application/json' },
+    }).done();
     const report = read.then(() => put(`${folder}/report.html`, `<p>${job.jobId}: ${status}</p>`, 'text/html; charset=utf-8'));
     await Promise.all([results, report]);
     await put(`${folder}/manifest.json`, JSON.stringify({ jobId: job.jobId, status }), 'application/json', '*');
@@ -126,14 +150,35 @@ async function contractFloor(t: Task) {
 /** The official SailPoint TypeScript SDK doing the same: download both documents, put them to S3. */
 async function peer(t: Task) {
   const sdk = await import('sailpoint-api-client');
-  const api = new sdk.SPConfigBetaApi(new sdk.Configuration({ baseurl: t.credentials.baseUrl, clientId: t.credentials.clientId, clientSecret: t.credentials.clientSecret, tokenUrl: `${t.credentials.baseUrl}/oauth/token` }));
+  const api = new sdk.SPConfigBetaApi(
+    new sdk.Configuration({
+      baseurl: t.credentials.baseUrl,
+      clientId: t.credentials.clientId,
+      clientSecret: t.credentials.clientSecret,
+      tokenUrl: `${t.credentials.baseUrl}/oauth/token`,
+    }),
+  );
   const s3 = new S3Client({ forcePathStyle: true });
   return async (job: { jobId: string; exportJobId?: string }) => {
     const results = await api.getSpConfigImport({ id: job.jobId });
-    await s3.send(new PutObjectCommand({ Bucket: t.bucket, Key: `peer/${job.jobId}/results.json`, Body: JSON.stringify(results.data), ContentType: 'application/json' }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: t.bucket,
+        Key: `peer/${job.jobId}/results.json`,
+        Body: JSON.stringify(results.data),
+        ContentType: 'application/json',
+      }),
+    );
     if (job.exportJobId) {
       const backup = await api.getSpConfigExport({ id: job.exportJobId });
-      await s3.send(new PutObjectCommand({ Bucket: t.bucket, Key: `peer/${job.jobId}/exports/${job.exportJobId}.json`, Body: JSON.stringify(backup.data), ContentType: 'application/json' }));
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: t.bucket,
+          Key: `peer/${job.jobId}/exports/${job.exportJobId}.json`,
+          Body: JSON.stringify(backup.data),
+          ContentType: 'application/json',
+        }),
+      );
     }
   };
 }

@@ -79,7 +79,8 @@ export class ArchiveApi extends Construct {
 
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG3',
-      reason: 'Every method needs SigV4-signed IAM credentials of the account; stage throttling bounds abuse, so a WAF adds cost without protection.',
+      reason:
+        'Every method needs SigV4-signed IAM credentials of the account; stage throttling bounds abuse, so a WAF adds cost without protection.',
     });
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-COG4',

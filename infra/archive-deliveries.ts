@@ -48,7 +48,10 @@ export class ArchiveDeliveries extends Construct {
     const fn = props.function;
     const timeout = fn.timeout ?? Duration.seconds(3);
 
-    this.failedJobs = this.deadLetterQueue('FailedJobs', 'Deliveries and invocations that failed every attempt; each message names the job.');
+    this.failedJobs = this.deadLetterQueue(
+      'FailedJobs',
+      'Deliveries and invocations that failed every attempt; each message names the job.',
+    );
     this.undeliveredEvents = this.deadLetterQueue('UndeliveredEvents', 'Import events EventBridge could not put on the deliveries queue.');
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.KMS,
@@ -60,7 +63,9 @@ export class ArchiveDeliveries extends Construct {
       deadLetterQueue: { queue: this.failedJobs, maxReceiveCount: DELIVERY_RETRY_POLICY.attempts },
     });
 
-    fn.addEventSource(new sources.SqsEventSource(this.queue, { batchSize: 1, maxConcurrency: props.maxConcurrency, reportBatchItemFailures: true }));
+    fn.addEventSource(
+      new sources.SqsEventSource(this.queue, { batchSize: 1, maxConcurrency: props.maxConcurrency, reportBatchItemFailures: true }),
+    );
     this.handOffThrough(fn, this.queue);
     // A direct asynchronous invoke (an operator's `aws lambda invoke --invocation-type Event`) gets the same policy.
     fn.configureAsyncInvoke({
@@ -78,7 +83,9 @@ export class ArchiveDeliveries extends Construct {
         source: [...IMPORT_EVENT_PATTERN.source],
         detailType: [...IMPORT_EVENT_PATTERN.detailType],
       },
-      targets: [new targets.SqsQueue(this.queue, { deadLetterQueue: this.undeliveredEvents, retryAttempts: 8, maxEventAge: Duration.hours(24) })],
+      targets: [
+        new targets.SqsQueue(this.queue, { deadLetterQueue: this.undeliveredEvents, retryAttempts: 8, maxEventAge: Duration.hours(24) }),
+      ],
     });
   }
 
@@ -89,13 +96,17 @@ export class ArchiveDeliveries extends Construct {
     for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
       Validations.of(fn).acknowledge({
         id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason: 'The standard grant on the stack\'s one key; SQS and S3 need data keys to write encrypted messages and objects.',
+        reason: "The standard grant on the stack's one key; SQS and S3 need data keys to write encrypted messages and objects.",
       });
     }
   }
 
   private deadLetterQueue(id: string, description: string): sqs.Queue {
-    const queue = new sqs.Queue(this, id, { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    const queue = new sqs.Queue(this, id, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
     Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: `${description} It is itself the dead-letter destination.` });
     return queue;
   }

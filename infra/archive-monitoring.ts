@@ -29,7 +29,8 @@ export class ArchiveMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: ArchiveMonitoringProps) {
     super(scope, id);
     const { archiver } = props;
-    if (props.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.alarmEmail)) throw new Error('alarmEmail must be an email address.');
+    if (props.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.alarmEmail))
+      throw new Error('alarmEmail must be an email address.');
     const metric = (metricName: string, statistic = 'Sum') =>
       new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: SERVICE, statistic, period: FIVE_MINUTES });
 
@@ -53,8 +54,16 @@ export class ArchiveMonitoring extends Construct {
         'The archiver function failed (not a running import: waiting is no error). See its logs for the job id, phase and ISC trackingId.',
         archiver.function.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
       ),
-      atLeastOne('FailedJobs', 'An import job could not be archived after every attempt: it is in the failed-jobs queue.', archiver.failedJobs.metricApproximateNumberOfMessagesVisible(queued)),
-      atLeastOne('UndeliveredEvents', 'EventBridge could not put an import event on the deliveries queue.', archiver.undeliveredEvents.metricApproximateNumberOfMessagesVisible(queued)),
+      atLeastOne(
+        'FailedJobs',
+        'An import job could not be archived after every attempt: it is in the failed-jobs queue.',
+        archiver.failedJobs.metricApproximateNumberOfMessagesVisible(queued),
+      ),
+      atLeastOne(
+        'UndeliveredEvents',
+        'EventBridge could not put an import event on the deliveries queue.',
+        archiver.undeliveredEvents.metricApproximateNumberOfMessagesVisible(queued),
+      ),
       atLeastOne('ImportsWithErrors', 'An archived import reported errors in its results: open its report.', metric('ImportsWithErrors')),
     ];
 
@@ -66,9 +75,18 @@ export class ArchiveMonitoring extends Construct {
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       widgets: [
         [
-          new cloudwatch.GraphWidget({ title: 'Jobs', left: [metric('JobsArchived'), metric('AlreadyArchived'), metric('CancelledArchived'), metric('HandedOff'), metric('Failures')] }),
-          new cloudwatch.GraphWidget({ title: 'Inside imported results', left: [metric('ImportErrors'), metric('ImportWarnings'), metric('ImportsWithErrors')] }),
-          new cloudwatch.GraphWidget({ title: 'What imports changed (objects)', left: [metric('ObjectsChanged'), metric('ObjectsCreated')] }),
+          new cloudwatch.GraphWidget({
+            title: 'Jobs',
+            left: [metric('JobsArchived'), metric('AlreadyArchived'), metric('CancelledArchived'), metric('HandedOff'), metric('Failures')],
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Inside imported results',
+            left: [metric('ImportErrors'), metric('ImportWarnings'), metric('ImportsWithErrors')],
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'What imports changed (objects)',
+            left: [metric('ObjectsChanged'), metric('ObjectsCreated')],
+          }),
         ],
         [
           new cloudwatch.GraphWidget({
@@ -81,7 +99,10 @@ export class ArchiveMonitoring extends Construct {
             right: [deliveries.metricApproximateAgeOfOldestMessage({ ...queued, label: 'Oldest delivery (s)' })],
           }),
           new cloudwatch.GraphWidget({ title: 'Bytes archived', left: [metric('BytesArchived')] }),
-          new cloudwatch.GraphWidget({ title: 'Archive duration (ms)', left: [metric('ArchiveDuration', 'Average'), metric('ArchiveDuration', 'p99')] }),
+          new cloudwatch.GraphWidget({
+            title: 'Archive duration (ms)',
+            left: [metric('ArchiveDuration', 'Average'), metric('ArchiveDuration', 'p99')],
+          }),
           new cloudwatch.GraphWidget({
             title: 'Function',
             left: [archiver.function.metricInvocations(), archiver.function.metricErrors(), archiver.function.metricThrottles()],
@@ -109,7 +130,14 @@ export class ArchiveMonitoring extends Construct {
         resources: [topic.topicArn],
         conditions: {
           ...fromThisAccount,
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
         },
       }),
     );

@@ -1,9 +1,10 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CLAIM_TAG } from '../lambda/contract/constants.ts';
 import { KEEP_DATA } from './retention.ts';
+
 /** A claim lives for one invocation (15 minutes at most); one older than this is certainly abandoned. */
 const STALE_CLAIM_DAYS = 2;
 
@@ -68,7 +69,9 @@ export class ArchiveStorage extends Construct {
         {
           id: 'colder-storage',
           transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(transition) }],
-          noncurrentVersionTransitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(transition) }],
+          noncurrentVersionTransitions: [
+            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(transition) },
+          ],
           abortIncompleteMultipartUploadAfter: Duration.days(2),
         },
         {

@@ -1,8 +1,8 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DEFAULT_STACK_NAME, PRODUCT } from '../lambda/contract/constants.ts';
-import { ArchiverStack } from './archiver-stack.ts';
 import { settingsFromContext } from './archiver-settings.ts';
+import { ArchiverStack } from './archiver-stack.ts';
 
 /** The CDK app: the one stack, named and configured by context, checked by cdk-nag on every synth. */
 export function defineArchiverApp(app: App): ArchiverStack {

@@ -15,16 +15,21 @@ const whole = (value: number | undefined, min: number, max = Number.MAX_SAFE_INT
 export function validateArchiverProps(props: IscImportArchiverProps): void {
   const problem = prefixProblem(props.archivePrefix ?? '');
   if (problem) throw new Error(`archivePrefix ${problem}.`);
-  if (props.timeout && (props.timeout.toSeconds() < 60 || props.timeout.toSeconds() > 900)) throw new Error('timeout must be between 1 and 15 minutes.');
-  if (props.iscApiVersion !== undefined && !API_VERSIONS.includes(props.iscApiVersion)) throw new Error(`iscApiVersion must be one of ${API_VERSIONS.join(', ')}.`);
-  if (!whole(props.maxWaitMinutes, 1, MAX_WAIT_LIMIT_MINUTES)) throw new Error(`maxWaitMinutes must be a whole number from 1 to ${MAX_WAIT_LIMIT_MINUTES}.`);
+  if (props.timeout && (props.timeout.toSeconds() < 60 || props.timeout.toSeconds() > 900))
+    throw new Error('timeout must be between 1 and 15 minutes.');
+  if (props.iscApiVersion !== undefined && !API_VERSIONS.includes(props.iscApiVersion))
+    throw new Error(`iscApiVersion must be one of ${API_VERSIONS.join(', ')}.`);
+  if (!whole(props.maxWaitMinutes, 1, MAX_WAIT_LIMIT_MINUTES))
+    throw new Error(`maxWaitMinutes must be a whole number from 1 to ${MAX_WAIT_LIMIT_MINUTES}.`);
   const [low, high] = MAX_CONCURRENCY_RANGE;
   if (!whole(props.maxConcurrency, low, high)) throw new Error(`maxConcurrency must be a whole number from ${low} to ${high}.`);
   const maxConcurrency = props.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
   if (props.reservedConcurrency !== undefined && !whole(props.reservedConcurrency, maxConcurrency + 1)) {
     // At or below the queue's cap, queued deliveries are throttled back (each throttle counts as a
     // receive toward the failed-jobs queue) and API calls find no room.
-    throw new Error(`reservedConcurrency, when set, must be a whole number above maxConcurrency (${maxConcurrency}), so API calls keep room beside background archives.`);
+    throw new Error(
+      `reservedConcurrency, when set, must be a whole number above maxConcurrency (${maxConcurrency}), so API calls keep room beside background archives.`,
+    );
   }
   if (props.bucket && (props.objectLock || props.transitionAfterDays !== undefined)) {
     throw new Error('objectLock and transitionAfterDays configure a new bucket; set them on the existing bucket instead.');

@@ -31,8 +31,10 @@ export class ArchiverStack extends Stack {
   constructor(scope: Construct, id: string, props: ArchiverStackProps = {}) {
     super(scope, id, props);
     const s = props.settings ?? {};
-    if ((s.objectLockMode === undefined) !== (s.objectLockDays === undefined)) throw new Error('Set objectLockMode and objectLockDays together.');
-    if (s.objectLockMode !== undefined && s.objectLockMode !== 'GOVERNANCE' && s.objectLockMode !== 'COMPLIANCE') throw new Error('objectLockMode must be GOVERNANCE or COMPLIANCE.');
+    if ((s.objectLockMode === undefined) !== (s.objectLockDays === undefined))
+      throw new Error('Set objectLockMode and objectLockDays together.');
+    if (s.objectLockMode !== undefined && s.objectLockMode !== 'GOVERNANCE' && s.objectLockMode !== 'COMPLIANCE')
+      throw new Error('objectLockMode must be GOVERNANCE or COMPLIANCE.');
 
     this.archiver = new IscImportArchiver(this, 'Archiver', {
       bucket: s.bucketName ? s3.Bucket.fromBucketName(this, 'ExistingBucket', s.bucketName) : undefined,
@@ -52,7 +54,11 @@ export class ArchiverStack extends Stack {
       objectLock: s.objectLockMode && s.objectLockDays ? { mode: s.objectLockMode, retentionDays: s.objectLockDays } : undefined,
     });
     this.api = new ArchiveApi(this, 'Api', { function: this.archiver.function });
-    this.monitoring = new ArchiveMonitoring(this, 'Monitoring', { archiver: this.archiver, alarmEmail: s.alarmEmail, key: this.archiver.key });
+    this.monitoring = new ArchiveMonitoring(this, 'Monitoring', {
+      archiver: this.archiver,
+      alarmEmail: s.alarmEmail,
+      key: this.archiver.key,
+    });
 
     // What an operator needs after deploying: where to call, where to put the credentials, where archives land.
     const outputs: Record<(typeof OUTPUTS)[number], { value: string; description: string }> = {

@@ -14,8 +14,8 @@ import { type ApiVersion, DEFAULTS, ENV, METRICS_NAMESPACE, PRODUCT } from '../l
 import { LAMBDA_NODE_OPTIONS } from '../scripts/build-options.ts';
 import { ArchiveDeliveries } from './archive-deliveries.ts';
 import { ArchiveStorage, type ObjectLockOptions } from './archive-storage.ts';
-import { KEEP_DATA } from './retention.ts';
 import { DEFAULT_MAX_CONCURRENCY, validateArchiverProps } from './archiver-props.ts';
+import { KEEP_DATA } from './retention.ts';
 
 /** The directory `npm run build` writes: the bundle every test ran is the one deployed. */
 export const BUNDLE_DIR = fileURLToPath(new URL('../dist/lambda', import.meta.url));
@@ -83,14 +83,25 @@ export class IscImportArchiver extends Construct {
     validateArchiverProps(props);
     const prefix = props.archivePrefix ?? DEFAULTS.prefix;
     this.archivePrefix = prefix;
-    if (!existsSync(`${BUNDLE_DIR}/handler.mjs`)) throw new Error(`${BUNDLE_DIR}/handler.mjs is missing: run \`npm run build\` first (cdk.json's app does).`);
+    if (!existsSync(`${BUNDLE_DIR}/handler.mjs`))
+      throw new Error(`${BUNDLE_DIR}/handler.mjs is missing: run \`npm run build\` first (cdk.json's app does).`);
 
-    this.key = new kms.Key(this, 'Key', { enableKeyRotation: true, description: `${PRODUCT}: archive bucket, alarm topic and deliveries queue`, removalPolicy: KEEP_DATA });
-    this.bucket = props.bucket ?? new ArchiveStorage(this, 'Storage', { key: this.key, transitionAfterDays: props.transitionAfterDays, objectLock: props.objectLock }).bucket;
+    this.key = new kms.Key(this, 'Key', {
+      enableKeyRotation: true,
+      description: `${PRODUCT}: archive bucket, alarm topic and deliveries queue`,
+      removalPolicy: KEEP_DATA,
+    });
+    this.bucket =
+      props.bucket ??
+      new ArchiveStorage(this, 'Storage', { key: this.key, transitionAfterDays: props.transitionAfterDays, objectLock: props.objectLock })
+        .bucket;
     this.secret = props.secret ?? this.placeholderSecret();
     this.eventBus = props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
 
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, removalPolicy: KEEP_DATA });
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: KEEP_DATA,
+    });
     this.function = new lambda.Function(this, 'Function', {
       code: lambda.Code.fromAsset(BUNDLE_DIR),
       handler: 'handler.handler',
@@ -151,7 +162,14 @@ export class IscImportArchiver extends Construct {
         sid: 'ArchivePrefixObjects',
         // PutObjectTagging: the claim object is written with its lifecycle tag (CLAIM_TAG).
         // GetObjectVersion: the report and the backup are read as the version the manifest names.
-        actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        actions: [
+          's3:GetObject',
+          's3:GetObjectVersion',
+          's3:PutObject',
+          's3:PutObjectTagging',
+          's3:DeleteObject',
+          's3:AbortMultipartUpload',
+        ],
         resources: [objects],
       }),
     );
@@ -195,7 +213,8 @@ export class IscImportArchiver extends Construct {
     });
     Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The value is an ISC personal access token, issued and rotated in ISC; operators put the new value with one command (see README).',
+      reason:
+        'The value is an ISC personal access token, issued and rotated in ISC; operators put the new value with one command (see README).',
     });
     return secret;
   }

@@ -1,12 +1,12 @@
-import { type ApiResponse, errorToResponse } from './invocation/api-response.ts';
+import type { InvocationClock } from './core/deadline.ts';
+import { ArchiverError } from './core/errors.ts';
 import { answerApi } from './invocation/api-door.ts';
+import { type ApiResponse, errorToResponse } from './invocation/api-response.ts';
 import { archiveInBackground } from './invocation/archive-door.ts';
 import { apiFormatOf, parseEvent } from './invocation/event-parser.ts';
 import { runRestoreInBackground } from './invocation/restore-door.ts';
 import { createRuntime, log, logger, metrics, type Runtime } from './invocation/runtime.ts';
 import { answerBatch } from './invocation/sqs-door.ts';
-import type { InvocationClock } from './core/deadline.ts';
-import { ArchiverError } from './core/errors.ts';
 
 export interface LambdaContext extends InvocationClock {
   readonly awsRequestId?: string;
@@ -43,7 +43,10 @@ export async function handler(event: unknown, context: LambdaContext): Promise<u
       : await runRestoreInBackground(work, runtime, context, requestId);
   } catch (error) {
     metrics.failed(error);
-    log.error('Request failed', error instanceof ArchiverError ? error.toLog() : { errorName: (error as Error)?.name, errorMessage: (error as Error)?.message });
+    log.error(
+      'Request failed',
+      error instanceof ArchiverError ? error.toLog() : { errorName: (error as Error)?.name, errorMessage: (error as Error)?.message },
+    );
     if (api) return errorToResponse(error, requestId) satisfies ApiResponse;
     throw error;
   } finally {

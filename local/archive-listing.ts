@@ -10,11 +10,19 @@ export interface ArchivedImport {
 }
 
 /** Lists archived jobs under `{prefix}{tenant}/imports/` from their manifests, newest first. */
-export async function listArchivedImports(s3: S3Client, bucket: string, prefix: string, tenant: string, limit = 500): Promise<ArchivedImport[]> {
+export async function listArchivedImports(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  tenant: string,
+  limit = 500,
+): Promise<ArchivedImport[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}${tenant}/imports/`, ContinuationToken: token }));
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}${tenant}/imports/`, ContinuationToken: token }),
+    );
     for (const object of page.Contents ?? []) if (object.Key?.endsWith('/manifest.json')) keys.push(object.Key);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token && keys.length < limit);
@@ -23,7 +31,10 @@ export async function listArchivedImports(s3: S3Client, bucket: string, prefix: 
     keys.slice(0, limit).map(async (key) => {
       const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       const manifest = JSON.parse(await out.Body!.transformToString()) as {
-        jobId: string; status: string; archivedAt: string; summary?: { totals?: { errors?: number; warnings?: number } };
+        jobId: string;
+        status: string;
+        archivedAt: string;
+        summary?: { totals?: { errors?: number; warnings?: number } };
       };
       return {
         jobId: manifest.jobId,

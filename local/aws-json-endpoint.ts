@@ -16,7 +16,10 @@ export interface AwsJsonEndpoint {
  * real SDK client speaks it: POST with `X-Amz-Target`, a JSON body in and out. The SDK is pointed
  * at it with that service's AWS_ENDPOINT_URL_* variable.
  */
-export async function startAwsJsonEndpoint(target: string, answer: (input: Record<string, unknown>) => AwsJsonAnswer): Promise<AwsJsonEndpoint> {
+export async function startAwsJsonEndpoint(
+  target: string,
+  answer: (input: Record<string, unknown>) => AwsJsonAnswer,
+): Promise<AwsJsonEndpoint> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -26,7 +29,10 @@ export async function startAwsJsonEndpoint(target: string, answer: (input: Recor
         res.end(JSON.stringify(body));
       };
       if (req.headers['x-amz-target'] !== target) {
-        return reply({ status: 400, body: { __type: 'UnknownOperationException', message: `Unsupported: ${String(req.headers['x-amz-target'])}` } });
+        return reply({
+          status: 400,
+          body: { __type: 'UnknownOperationException', message: `Unsupported: ${String(req.headers['x-amz-target'])}` },
+        });
       }
       let input: Record<string, unknown>;
       try {

@@ -28,9 +28,11 @@ export function describeArchive(outcome: string, manifest: ManifestView, reportU
   lines.push(`    backup   ${manifest.backup.state}: ${manifest.backup.reason}`);
   if (manifest.changes) {
     const c = manifest.changes.counts;
-    lines.push(manifest.changes.state === 'COMPUTED'
-      ? `    changes  ${c.changed} changed · ${c.created} created · ${c.unchanged} unchanged · ${c.unknown} unknown`
-      : `    changes  ${manifest.changes.state}: ${manifest.changes.reason}`);
+    lines.push(
+      manifest.changes.state === 'COMPUTED'
+        ? `    changes  ${c.changed} changed · ${c.created} created · ${c.unchanged} unchanged · ${c.unknown} unknown`
+        : `    changes  ${manifest.changes.state}: ${manifest.changes.reason}`,
+    );
   }
   lines.push(`    totals   ${counts(manifest.summary.totals)}`);
   for (const [type, c] of Object.entries(manifest.summary.byType)) lines.push(`      ${type.padEnd(22)} ${counts(c)}`);
@@ -47,7 +49,8 @@ function manifestKeyOf(manifest: ManifestView): string {
 const HINTS: Record<string, string> = {
   IscUnreachable: 'ISC could not be reached: check SAIL_BASE_URL and your network.',
   'Permanent.IscCredentialsRejected': 'ISC refused the client credentials: check SAIL_CLIENT_ID and SAIL_CLIENT_SECRET.',
-  'Permanent.IscForbidden': 'ISC refused access: sp-config imports need scope sp:config:manage and an ORG_ADMIN user (use an ORG_ADMIN personal access token).',
+  'Permanent.IscForbidden':
+    'ISC refused access: sp-config imports need scope sp:config:manage and an ORG_ADMIN user (use an ORG_ADMIN personal access token).',
   'Permanent.IscNotFound': 'ISC does not know this job: check the job id and the tenant (ISC keeps import results about a week).',
   'Permanent.InvalidInput': 'That is not a job id: use 32 hex characters or a dashed UUID.',
 };

@@ -10,7 +10,11 @@ import type { AddressInfo } from 'node:net';
  * reads the current ETag from s3rver's store directly: S3 checks a condition within the write
  * itself, so an extra HTTP round trip here would make conditional writes look dearer than they are.
  */
-export async function startConditionalProxy(target: string, etagOf: (bucket: string, key: string) => Promise<string | undefined>, port = 0): Promise<{ url: string; close(): Promise<void> }> {
+export async function startConditionalProxy(
+  target: string,
+  etagOf: (bucket: string, key: string) => Promise<string | undefined>,
+  port = 0,
+): Promise<{ url: string; close(): Promise<void> }> {
   const locks = new Map<string, Promise<void>>();
   const upstream = new URL(target);
 
@@ -38,19 +42,27 @@ export async function startConditionalProxy(target: string, etagOf: (bucket: str
     const [, bucket, ...rest] = url.pathname.split('/');
     const key = decodeURIComponent(rest.join('/'));
     if (!bucket || key === '' || url.searchParams.has('uploadId')) return forward();
-    const conditional = (req.method === 'PUT' && (ifNoneMatch !== undefined || ifMatch !== undefined)) || (req.method === 'DELETE' && ifMatch !== undefined);
+    const conditional =
+      (req.method === 'PUT' && (ifNoneMatch !== undefined || ifMatch !== undefined)) || (req.method === 'DELETE' && ifMatch !== undefined);
 
     const previous = locks.get(`${bucket}/${key}`) ?? Promise.resolve();
     let release!: () => void;
     const mine = new Promise<void>((r) => (release = r));
-    locks.set(`${bucket}/${key}`, previous.then(() => mine));
+    locks.set(
+      `${bucket}/${key}`,
+      previous.then(() => mine),
+    );
     void previous.then(async () => {
       if (!conditional) return forward(release);
       const etag = await etagOf(bucket, key).catch(() => undefined);
-      const fails = (ifNoneMatch === '*' && etag !== undefined) || (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== etag) || (ifMatch === '*' && etag === undefined);
+      const fails =
+        (ifNoneMatch === '*' && etag !== undefined) ||
+        (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== etag) ||
+        (ifMatch === '*' && etag === undefined);
       if (!fails) return forward(release);
       req.resume();
-      const body = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>';
+      const body =
+        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>';
       res.writeHead(412, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
       res.end(body);
       release();

@@ -1,8 +1,8 @@
-import { DEMO_CLIENT, IscDouble, type IscDoubleOptions } from './isc-double.ts';
-import { SecretsManagerDouble } from './secrets-manager-double.ts';
-import { LambdaInvokeEndpoint, type AsyncInvocation } from './lambda-invoke-endpoint.ts';
 import { EventBridgeEndpoint } from './eventbridge-endpoint.ts';
-import { localS3Environment, startLocalS3, type LocalS3 } from './s3-server.ts';
+import { DEMO_CLIENT, IscDouble, type IscDoubleOptions } from './isc-double.ts';
+import { type AsyncInvocation, LambdaInvokeEndpoint } from './lambda-invoke-endpoint.ts';
+import { type LocalS3, localS3Environment, startLocalS3 } from './s3-server.ts';
+import { SecretsManagerDouble } from './secrets-manager-double.ts';
 
 export const LOCAL_BUCKET = 'isc-import-archive';
 export const LOCAL_SECRET_ID = 'isc-import-archiver/credentials';
@@ -47,10 +47,17 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   // The function reads its credentials from Secrets Manager here exactly as it does in AWS.
   secrets.setSecret(
     LOCAL_SECRET_ID,
-    isc ? JSON.stringify({ baseUrl: isc.url, tenant: isc.tenant, clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret }) : (options.credentials ?? '{}'),
+    isc
+      ? JSON.stringify({ baseUrl: isc.url, tenant: isc.tenant, clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret })
+      : (options.credentials ?? '{}'),
   );
   return {
-    isc, secrets, s3, lambda, events, bucket,
+    isc,
+    secrets,
+    s3,
+    lambda,
+    events,
+    bucket,
     env: (overrides = {}) => ({
       ...(s3 ? localS3Environment(s3.url) : { AWS_REGION: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1' }),
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,

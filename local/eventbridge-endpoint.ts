@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startAwsJsonEndpoint, type AwsJsonEndpoint } from './aws-json-endpoint.ts';
+import { type AwsJsonEndpoint, startAwsJsonEndpoint } from './aws-json-endpoint.ts';
 
 export interface PutEvent {
   readonly EventBusName?: string;

@@ -19,7 +19,11 @@ export function exportDocument(entries: readonly ConfigEntry[], header: ExportHe
     timestamp: header.timestamp,
     tenant: header.tenant,
     description: header.description,
-    options: { excludeTypes: header.options.excludeTypes ?? [], includeTypes: header.options.includeTypes ?? [], objectOptions: header.options.objectOptions ?? {} },
+    options: {
+      excludeTypes: header.options.excludeTypes ?? [],
+      includeTypes: header.options.includeTypes ?? [],
+      objectOptions: header.options.objectOptions ?? {},
+    },
     objects: entries,
   });
 }
@@ -30,7 +34,12 @@ export function exportDocument(entries: readonly ConfigEntry[], header: ExportHe
  * arguments give the same bytes. `tail` entries end the document (after about `bytes` of generated
  * ones): the objects a benchmark's import touched, placed where a streaming reader finds them last.
  */
-export function exportDocumentStream(options: { bytes: number; tenant: string; exportJobId: string; tail?: readonly ConfigEntry[] }): Readable {
+export function exportDocumentStream(options: {
+  bytes: number;
+  tenant: string;
+  exportJobId: string;
+  tail?: readonly ConfigEntry[];
+}): Readable {
   const head = JSON.stringify({
     version: 1,
     timestamp: '2026-11-20T09:14:03Z',
@@ -67,7 +76,13 @@ export function generatedEntry(i: number): ConfigEntry {
     type === 'RULE'
       ? { id, name, type: 'BuildMap', sourceCode: { version: '1.0', script: `return "value-${i}";` } }
       : type === 'SOURCE'
-        ? { id, name, connector: 'active-directory', description: `Source number ${i}`, owner: { type: 'IDENTITY', id: 'c9e1a4', name: 'owner' } }
+        ? {
+            id,
+            name,
+            connector: 'active-directory',
+            description: `Source number ${i}`,
+            owner: { type: 'IDENTITY', id: 'c9e1a4', name: 'owner' },
+          }
         : type === 'TRANSFORM'
           ? { id, name, type: 'lower', attributes: { input: { type: 'accountAttribute', attributes: { attributeName: 'mail' } } } }
           : { id, name, priority: i % 100, authoritativeSource: { type: 'SOURCE', id: 'a1b2c3', name: 'HR' } };

@@ -1,9 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
-import { lambdaContext, type Handler } from './handler-host.ts';
-import { errorResponse, type ApiResponse } from '../lambda/invocation/api-response.ts';
 import { matchRoute, ROUTES } from '../lambda/contract/constants.ts';
+import { type ApiResponse, errorResponse } from '../lambda/invocation/api-response.ts';
+import { type Handler, lambdaContext } from './handler-host.ts';
 
 export interface FrontOptions {
   readonly port: number;
@@ -19,7 +19,6 @@ export interface Front {
   readonly url: string;
   close(): Promise<void>;
 }
-
 
 /**
  * A local stand-in for API Gateway and EventBridge: turns HTTP requests into the events AWS
@@ -80,7 +79,13 @@ async function route(req: IncomingMessage, res: ServerResponse, options: FrontOp
     headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
     queryStringParameters: url.searchParams.size ? Object.fromEntries(url.searchParams) : null,
     pathParameters: { jobId: safeDecode(match.jobIdSegment) },
-    requestContext: { requestId: randomUUID(), stage: 'local', httpMethod: method, resourcePath: resource, identity: { sourceIp: req.socket.remoteAddress } },
+    requestContext: {
+      requestId: randomUUID(),
+      stage: 'local',
+      httpMethod: method,
+      resourcePath: resource,
+      identity: { sourceIp: req.socket.remoteAddress },
+    },
     body: requestBody === '' ? null : requestBody,
     isBase64Encoded: false,
   };
@@ -115,7 +120,6 @@ async function body(req: IncomingMessage): Promise<Buffer> {
   }
   return Buffer.concat(chunks);
 }
-
 
 function send(res: ServerResponse, status: number, value: unknown): void {
   const text = JSON.stringify(value, null, 2);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export type Handler = (event: unknown, context: LambdaLikeContext) => Promise<unknown>;
 
@@ -54,7 +54,9 @@ export interface FunctionLog {
 export function captureFunctionOutput(onLog: (entry: FunctionLog) => void, passThrough = false): () => void {
   // Powertools writes errors to stderr and everything else to stdout: take both.
   const restores = [process.stdout, process.stderr].map((stream) => intercept(stream, onLog, passThrough));
-  return () => restores.forEach((restore) => restore());
+  return () => {
+    for (const restore of restores) restore();
+  };
 }
 
 function intercept(stream: NodeJS.WriteStream, onLog: (entry: FunctionLog) => void, passThrough: boolean): () => void {

@@ -58,7 +58,13 @@ export function completeResults(exportJobId?: string): string {
       },
       RULE: {
         infos: [{ key: null, text: 'Rule imported: [0f3e5d7c9b1a2c4e6f8a0b2d4f6e8c1a, Build Account Map]' }],
-        warnings: [{ key: 'RULE_SIGNATURE', text: 'Rule signature was re-applied for this tenant.', detail: { ruleId: '0f3e5d7c9b1a2c4e6f8a0b2d4f6e8c1a' } }],
+        warnings: [
+          {
+            key: 'RULE_SIGNATURE',
+            text: 'Rule signature was re-applied for this tenant.',
+            detail: { ruleId: '0f3e5d7c9b1a2c4e6f8a0b2d4f6e8c1a' },
+          },
+        ],
         importedObjects: [{ type: 'RULE', id: '0f3e5d7c9b1a2c4e6f8a0b2d4f6e8c1a', name: 'Build Account Map' }],
       },
       TRIGGER_SUBSCRIPTION: {
@@ -110,8 +116,13 @@ export function largeResultsStream(bytes: number): Readable {
   const types = ['SOURCE', 'TRANSFORM', 'RULE', 'IDENTITY_PROFILE', 'CONNECTOR_RULE', 'TRIGGER_SUBSCRIPTION'];
   const perList = Math.max(1, Math.ceil(bytes / types.length / 4 / 134));
   const message = (kind: string, type: string, i: number) =>
-    JSON.stringify({ key: i % 3 ? null : 'REFERENCE_NOT_FOUND', text: `${kind} ${i} for ${type}: unable to resolve reference [SOURCE, Workday HR ${i}] for object [Object ${i}]`, detail: null });
-  const object = (type: string, t: number, i: number) => JSON.stringify({ type, id: `${t}${i}`.padStart(32, '0'), name: `${type} object ${i}` });
+    JSON.stringify({
+      key: i % 3 ? null : 'REFERENCE_NOT_FOUND',
+      text: `${kind} ${i} for ${type}: unable to resolve reference [SOURCE, Workday HR ${i}] for object [Object ${i}]`,
+      detail: null,
+    });
+  const object = (type: string, t: number, i: number) =>
+    JSON.stringify({ type, id: `${t}${i}`.padStart(32, '0'), name: `${type} object ${i}` });
   function* list(name: string, item: (i: number) => string): Generator<Buffer> {
     yield Buffer.from(`"${name}":[`);
     for (let i = 0; i < perList; i += 500) {

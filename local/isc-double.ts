@@ -1,21 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { send, sendError, sendRaw, FORBIDDEN_TEXT } from './isc/http-answers.ts';
-import { type Fault, type JobScenario, importIsRunning, takeFault } from './isc/job-book.ts';
+import { FORBIDDEN_TEXT, send, sendError, sendRaw } from './isc/http-answers.ts';
+import { type Fault, importIsRunning, type JobScenario, takeFault } from './isc/job-book.ts';
 import { exportStatus, importStatus } from './isc/job-status.ts';
 import { type ExportRecord, type ImportRecord, type RouteContext, startExportRoute, startImportRoute } from './isc/start-routes.ts';
 import { streamDocument } from './isc/stream-document.ts';
 import { type JobBehaviour, type StartImport, TenantJobs } from './isc/tenant-jobs.ts';
 import type { TenantState } from './isc/tenant-state.ts';
 import { FixedWindowLimiter } from './rate-limiter.ts';
-import { TokenService, tokenRequestFields, type ApiClient } from './token-service.ts';
+import { type ApiClient, TokenService, tokenRequestFields } from './token-service.ts';
 
-export type { ApiClient } from './token-service.ts';
-export type { Document, Fault, FaultTarget, JobScenario } from './isc/job-book.ts';
 export type { ConfigEntry } from './isc/config-entry.ts';
 export type { ImportRejection } from './isc/import-plan.ts';
+export type { Document, Fault, FaultTarget, JobScenario } from './isc/job-book.ts';
 export type { ExportRecord, ImportRecord } from './isc/start-routes.ts';
 export type { JobBehaviour, StartImport } from './isc/tenant-jobs.ts';
+export type { ApiClient } from './token-service.ts';
 
 /**
  * A local stand-in for the parts of SailPoint ISC the archiver uses, following the official spec
@@ -80,7 +80,11 @@ export class IscDouble {
     this.#listen = { port: options.port ?? 0, host: options.host ?? '127.0.0.1' };
     this.#tenant = options.tenant ?? 'acme';
     this.#jobs = new TenantJobs(this.#tenant, options.behaviour);
-    this.#tokens = new TokenService({ clients: options.clients ?? [DEMO_CLIENT], ttlSeconds: options.tokenTtlSeconds ?? 749, tenant: this.#tenant });
+    this.#tokens = new TokenService({
+      clients: options.clients ?? [DEMO_CLIENT],
+      ttlSeconds: options.tokenTtlSeconds ?? 749,
+      tenant: this.#tenant,
+    });
     const limit = options.rateLimit === undefined ? { limit: 100, windowMs: 10_000 } : options.rateLimit;
     this.#limiter = limit ? new FixedWindowLimiter(limit.limit, limit.windowMs) : undefined;
     this.#server = createServer((req, res) => {
@@ -160,7 +164,14 @@ export class IscDouble {
     this.#jobs.book.settle();
     const url = new URL(req.url ?? '/', 'http://double');
     const log = (status: number, clientId?: string) =>
-      this.requests.push({ method: req.method ?? 'GET', path: url.pathname, status, clientId, userAgent: req.headers['user-agent'], at: Date.now() });
+      this.requests.push({
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        status,
+        clientId,
+        userAgent: req.headers['user-agent'],
+        at: Date.now(),
+      });
     if (url.pathname === '/oauth/token' && req.method === 'POST') return this.#token(req, res, url, log);
 
     const match = API.exec(url.pathname);
@@ -175,7 +186,9 @@ export class IscDouble {
     const { grant: token, expired } = this.#tokens.check(req.headers.authorization);
     if (!token || expired) {
       log(401);
-      return send(res, 401, { error: token ? 'JWT validation failed: JWT is expired' : 'JWT validation failed: JWT is missing or malformed' });
+      return send(res, 401, {
+        error: token ? 'JWT validation failed: JWT is expired' : 'JWT validation failed: JWT is missing or malformed',
+      });
     }
     const record: Recorder = (status) => log(status, token.clientId);
     const limited = this.#limiter?.take(`${token.clientId}:${version}`);
@@ -261,8 +274,16 @@ export class IscDouble {
     this.#serve(res, path, document, id, fault !== undefined);
   }
 
-  #serve(res: ServerResponse, path: string, document: NonNullable<JobScenario['results']>, exportJobId: string, resetMidBody: boolean): void {
-    streamDocument(res, document, { tenant: this.#tenant, exportJobId, resetMidBody }, (bytes, sha256) => this.served.set(path, { bytes, sha256 }));
+  #serve(
+    res: ServerResponse,
+    path: string,
+    document: NonNullable<JobScenario['results']>,
+    exportJobId: string,
+    resetMidBody: boolean,
+  ): void {
+    streamDocument(res, document, { tenant: this.#tenant, exportJobId, resetMidBody }, (bytes, sha256) =>
+      this.served.set(path, { bytes, sha256 }),
+    );
   }
 
   /** Answers a scripted fault; returns the status sent (0 when the connection is dropped). */

@@ -25,7 +25,10 @@ export class LambdaInvokeEndpoint {
           res.writeHead(400, { 'content-type': 'application/json' });
           return res.end(JSON.stringify({ Type: 'User', message: 'Only asynchronous (Event) invocations are served here.' }));
         }
-        const invocation = { functionName: decodeURIComponent(match[1]!), payload: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') as unknown };
+        const invocation = {
+          functionName: decodeURIComponent(match[1]!),
+          payload: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') as unknown,
+        };
         this.invocations.push(invocation);
         res.writeHead(202, { 'x-amzn-requestid': crypto.randomUUID() });
         res.end();

@@ -21,7 +21,11 @@ export async function startLocalS3(options: { directory: string; buckets: readon
   });
   const address = (await server.run()) as AddressInfo;
   // The store throws for a missing key; its ETag is the quoted MD5, as S3 sends it.
-  const etagOf = (bucket: string, key: string) => server.store.getMetadata(bucket, key).then((m) => m.etag, () => undefined);
+  const etagOf = (bucket: string, key: string) =>
+    server.store.getMetadata(bucket, key).then(
+      (m) => m.etag,
+      () => undefined,
+    );
   const proxy = await startConditionalProxy(`http://127.0.0.1:${address.port}`, etagOf, options.port ?? 0);
   return {
     url: proxy.url,

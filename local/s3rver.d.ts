@@ -1,6 +1,7 @@
 // s3rver ships no types; this declares the slice the local stack uses.
 declare module 's3rver' {
   import type { AddressInfo } from 'node:net';
+
   interface S3rverOptions {
     port?: number;
     address?: string;

@@ -1,4 +1,4 @@
-import { startAwsJsonEndpoint, type AwsJsonEndpoint } from './aws-json-endpoint.ts';
+import { type AwsJsonEndpoint, startAwsJsonEndpoint } from './aws-json-endpoint.ts';
 
 /**
  * The one Secrets Manager call the function makes (GetSecretValue), over HTTP as the real client
@@ -20,10 +20,18 @@ export class SecretsManagerDouble {
       const id = typeof input.SecretId === 'string' ? input.SecretId : '';
       double.reads.push(id);
       const value = double.#secrets.get(id);
-      if (value === undefined) return { status: 400, body: { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." } };
+      if (value === undefined)
+        return { status: 400, body: { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." } };
       return {
         status: 200,
-        body: { ARN: `arn:aws:secretsmanager:us-east-1:000000000000:secret:${id}`, Name: id, SecretString: value, VersionId: 'v1', VersionStages: ['AWSCURRENT'], CreatedDate: Date.now() / 1000 },
+        body: {
+          ARN: `arn:aws:secretsmanager:us-east-1:000000000000:secret:${id}`,
+          Name: id,
+          SecretString: value,
+          VersionId: 'v1',
+          VersionStages: ['AWSCURRENT'],
+          CreatedDate: Date.now() / 1000,
+        },
       };
     });
     return double;

@@ -4,16 +4,16 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { ResultsScanner } from '../lambda/results/results-scanner.ts';
-import { startDevStack, LOCAL_FUNCTION_NAME } from './dev-stack.ts';
-import { captureFunctionOutput, lambdaContext, loadHandler, type Handler } from './handler-host.ts';
-import { startFront, type Front } from './front.ts';
-import { listArchivedImports } from './archive-listing.ts';
-import { DEMO_JOBS, seedDemoTenant, type DemoJob } from './demo-tenant.ts';
-import { describeArchive, describeFailure } from './cli-output.ts';
-import { ProgressBoard } from './progress-board.ts';
-import { restoreImport, type RestoreCliDeps } from './restore-cli.ts';
 import { DEFAULTS } from '../lambda/contract/constants.ts';
+import { ResultsScanner } from '../lambda/results/results-scanner.ts';
+import { listArchivedImports } from './archive-listing.ts';
+import { describeArchive, describeFailure } from './cli-output.ts';
+import { DEMO_JOBS, type DemoJob, seedDemoTenant } from './demo-tenant.ts';
+import { LOCAL_FUNCTION_NAME, startDevStack } from './dev-stack.ts';
+import { type Front, startFront } from './front.ts';
+import { captureFunctionOutput, type Handler, lambdaContext, loadHandler } from './handler-host.ts';
+import { ProgressBoard } from './progress-board.ts';
+import { type RestoreCliDeps, restoreImport } from './restore-cli.ts';
 
 const USAGE = `Usage:
   npm start                            local demo, then keep serving the API (Ctrl-C stops)
@@ -74,7 +74,8 @@ const stack = await startDevStack({
 const board = new ProgressBoard(process.stdout.isTTY === true && command === 'archive');
 const restore = captureFunctionOutput((entry) => board.onLog(entry), values.verbose);
 const env = stack.env(realBucket ? { ARCHIVE_PREFIX: process.env.ARCHIVE_PREFIX ?? DEFAULTS.prefix } : {});
-for (const name of ['ARCHIVE_PREFIX', 'ISC_API_VERSION', 'ARCHIVE_BACKUP', 'ARCHIVE_CHANGES'] as const) if (process.env[name] !== undefined) env[name] = process.env[name]!;
+for (const name of ['ARCHIVE_PREFIX', 'ISC_API_VERSION', 'ARCHIVE_BACKUP', 'ARCHIVE_CHANGES'] as const)
+  if (process.env[name] !== undefined) env[name] = process.env[name]!;
 if (stack.isc) seedDemoTenant(stack.isc);
 handler = await loadHandler(env);
 
@@ -88,7 +89,13 @@ try {
     handler,
     functionName: LOCAL_FUNCTION_NAME,
     listArchives: () => listArchivedImports(s3, stack.bucket, prefix, tenant),
-    publishedEvents: () => stack.events.events.map((e) => ({ bus: e.EventBusName, source: e.Source, detailType: e.DetailType, detail: JSON.parse(e.Detail ?? 'null') as unknown })),
+    publishedEvents: () =>
+      stack.events.events.map((e) => ({
+        bus: e.EventBusName,
+        source: e.Source,
+        detailType: e.DetailType,
+        detail: JSON.parse(e.Detail ?? 'null') as unknown,
+      })),
   });
 } catch (error) {
   if ((error as { code?: string }).code === 'EADDRINUSE') {
@@ -98,13 +105,21 @@ try {
   throw error;
 }
 
-console.log(`isc-import-archiver local ${tenantMode ? `(tenant ${tenant}, ${process.env.SAIL_BASE_URL})` : 'demo (no AWS account, no tenant)'}`);
+console.log(
+  `isc-import-archiver local ${tenantMode ? `(tenant ${tenant}, ${process.env.SAIL_BASE_URL})` : 'demo (no AWS account, no tenant)'}`,
+);
 if (stack.isc) console.log(`  ISC double       ${stack.isc.url} (tenant ${tenant})`);
-console.log(`  S3               ${stack.s3 ? `${stack.s3.url} (embedded; data in ${resolve(dataDir, 's3')})` : 'AWS'} bucket ${stack.bucket}`);
+console.log(
+  `  S3               ${stack.s3 ? `${stack.s3.url} (embedded; data in ${resolve(dataDir, 's3')})` : 'AWS'} bucket ${stack.bucket}`,
+);
 console.log(`  API              ${front.url}`);
 
 const restoreDeps: RestoreCliDeps = {
-  handler, apiUrl: front.url, s3, bucket: stack.bucket, say: (line) => console.log(line),
+  handler,
+  apiUrl: front.url,
+  s3,
+  bucket: stack.bucket,
+  say: (line) => console.log(line),
   settle: async () => {
     while (background.size) await Promise.all([...background]);
   },
@@ -115,7 +130,10 @@ if (command === 'archive') {
   process.exit(code);
 }
 if (command === 'restore') {
-  const types = values.types?.split(',').map((t) => t.trim()).filter(Boolean);
+  const types = values.types
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   const { ok } = await restoreImport(restoreDeps, jobIds[0]!, { types, previewJobId: values.apply });
   await shutdown();
   process.exit(ok ? 0 : 1);
@@ -144,7 +162,9 @@ async function runDemo(): Promise<boolean> {
   let ok = true;
   for (const { job, outcome } of results) {
     const manifest = await getJson(`${front.url}/imports/${job.jobId}`);
-    console.log(`\n${job.title} (${job.via === 'api' ? `API POST → ${outcome}` : job.via === 'eventbridge' ? 'EventBridge event' : 'direct invoke'})`);
+    console.log(
+      `\n${job.title} (${job.via === 'api' ? `API POST → ${outcome}` : job.via === 'eventbridge' ? 'EventBridge event' : 'direct invoke'})`,
+    );
     if (manifest.status !== 200) {
       ok = false;
       console.log(describeFailure(job.jobId, { message: `not archived (${outcome})` }));
@@ -154,8 +174,15 @@ async function runDemo(): Promise<boolean> {
     const matches = m.status === job.expect.status && m.backup.state === job.expect.backup;
     ok &&= matches;
     const firstErrors = await firstErrorsOf(m);
-    for (const line of describeArchive(outcome === '202' ? job.expect.outcome : outcome, m, `${front.url}/imports/${job.jobId}/report`, firstErrors)) console.log(line);
-    if (stack.events.events.some((e) => e.Detail?.includes(job.jobId))) console.log(`    event    SP-Config Import Archived on bus default (${front.url}/events)`);
+    for (const line of describeArchive(
+      outcome === '202' ? job.expect.outcome : outcome,
+      m,
+      `${front.url}/imports/${job.jobId}/report`,
+      firstErrors,
+    ))
+      console.log(line);
+    if (stack.events.events.some((e) => e.Detail?.includes(job.jobId)))
+      console.log(`    event    SP-Config Import Archived on bus default (${front.url}/events)`);
     if (!matches) console.log(`    ✗ expected ${job.expect.status} with backup ${job.expect.backup}`);
   }
   console.log(ok ? '\nAll demo jobs archived as expected.' : '\nSome demo jobs were not archived as expected.');
@@ -172,7 +199,17 @@ async function deliver(job: DemoJob): Promise<string> {
       return res.status === 202 ? '202' : String(((await res.json()) as { outcome?: string }).outcome ?? res.status);
     }
     if (job.via === 'eventbridge') {
-      const event = { version: '0', id: crypto.randomUUID(), 'detail-type': 'SP-Config Import Completed', source: 'sailpoint.sp-config', account: '000000000000', time: new Date().toISOString(), region: 'local', resources: [], detail: { jobId: job.jobId } };
+      const event = {
+        version: '0',
+        id: crypto.randomUUID(),
+        'detail-type': 'SP-Config Import Completed',
+        source: 'sailpoint.sp-config',
+        account: '000000000000',
+        time: new Date().toISOString(),
+        region: 'local',
+        resources: [],
+        detail: { jobId: job.jobId },
+      };
       const res = await fetch(`${front.url}/events`, { method: 'POST', body: JSON.stringify(event) });
       const body = (await res.json()) as { outcome?: string; errorMessage?: string };
       return body.outcome ?? `failed: ${body.errorMessage}`;
@@ -190,7 +227,10 @@ async function firstErrorsOf(manifest: { objects: { role: string; key: string }[
   const out = await s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: results.key }));
   const scanner = new ResultsScanner();
   for await (const chunk of out.Body as AsyncIterable<Uint8Array>) scanner.write(chunk);
-  return scanner.finish().samples.errors.slice(0, 3).map((e) => `${e.type}: ${e.text}`);
+  return scanner
+    .finish()
+    .samples.errors.slice(0, 3)
+    .map((e) => `${e.type}: ${e.text}`);
 }
 
 async function archiveJobs(ids: readonly string[]): Promise<number> {
@@ -199,9 +239,21 @@ async function archiveJobs(ids: readonly string[]): Promise<number> {
   for (const jobId of ids) {
     board.start(jobId);
     try {
-      const result = (await handler!({ jobId }, lambdaContext(LOCAL_FUNCTION_NAME))) as { outcome: string; status: string; manifestKey: string; summary: { totals: { errors: number; warnings: number } } };
+      const result = (await handler!({ jobId }, lambdaContext(LOCAL_FUNCTION_NAME))) as {
+        outcome: string;
+        status: string;
+        manifestKey: string;
+        summary: { totals: { errors: number; warnings: number } };
+      };
       board.finish(jobId, result.outcome);
-      rows.push([jobId, result.outcome, result.status, String(result.summary.totals.errors), String(result.summary.totals.warnings), result.manifestKey]);
+      rows.push([
+        jobId,
+        result.outcome,
+        result.status,
+        String(result.summary.totals.errors),
+        String(result.summary.totals.warnings),
+        result.manifestKey,
+      ]);
     } catch (error) {
       failed++;
       board.finish(jobId, 'FAILED');
@@ -215,9 +267,17 @@ async function archiveJobs(ids: readonly string[]): Promise<number> {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the demo reads manifests back as the JSON the function wrote.
 async function getJson(url: string): Promise<{ status: number; body: any }> {
   const res = await fetch(url);
   return { status: res.status, body: await res.json() };
@@ -226,7 +286,12 @@ async function getJson(url: string): Promise<{ status: number; body: any }> {
 function tenantSecret(): string {
   const missing = ['SAIL_BASE_URL', 'SAIL_CLIENT_ID', 'SAIL_CLIENT_SECRET'].filter((name) => !process.env[name]);
   if (missing.length) fail(`Set ${missing.join(', ')} to use a real tenant (or unset all SAIL_* variables for the demo).`);
-  return JSON.stringify({ baseUrl: process.env.SAIL_BASE_URL, clientId: process.env.SAIL_CLIENT_ID, clientSecret: process.env.SAIL_CLIENT_SECRET, ...(process.env.SAIL_TOKEN_URL ? { tokenUrl: process.env.SAIL_TOKEN_URL } : {}) });
+  return JSON.stringify({
+    baseUrl: process.env.SAIL_BASE_URL,
+    clientId: process.env.SAIL_CLIENT_ID,
+    clientSecret: process.env.SAIL_CLIENT_SECRET,
+    ...(process.env.SAIL_TOKEN_URL ? { tokenUrl: process.env.SAIL_TOKEN_URL } : {}),
+  });
 }
 
 function tenantName(): string {

@@ -1,13 +1,13 @@
-import type { Deadline } from '../core/deadline.ts';
-import { ArchiverError, StorageError, TimeBudgetError } from '../core/errors.ts';
-import type { ArchiveKeys } from '../contract/archive-keys.ts';
-import type { ObjectRef } from '../domain/summary.ts';
 import { exportSelection } from '../changes/export-selection.ts';
 import { type ExtractedObject, TouchedObjectExtractor } from '../changes/touched-object-extractor.ts';
+import type { ArchiveKeys } from '../contract/archive-keys.ts';
+import type { Deadline } from '../core/deadline.ts';
+import { ArchiverError, StorageError, TimeBudgetError } from '../core/errors.ts';
+import type { ObjectRef } from '../domain/summary.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
-import { isRunning, parseImportStatus, type ImportStatus } from '../isc/job-status.ts';
+import { type ImportStatus, isRunning, parseImportStatus } from '../isc/job-status.ts';
 import type { ArchiveDeps } from './archive-types.ts';
-import { bothChecks, uploadChecked, type StreamCheck } from './checked-upload.ts';
+import { bothChecks, type StreamCheck, uploadChecked } from './checked-upload.ts';
 import { exportCheck, invalidDocument } from './document-checks.ts';
 import type { ManifestObject } from './manifest.ts';
 
@@ -37,8 +37,13 @@ export class AfterStateUnavailable extends Error {
  * handed to a background invocation with the time to finish it.
  */
 export async function exportAfterState(
-  deps: ArchiveDeps, keys: ArchiveKeys, jobId: string, touched: readonly ObjectRef[],
-  deadline: Deadline, writable: Promise<unknown>, handOffWhenLate: boolean,
+  deps: ArchiveDeps,
+  keys: ArchiveKeys,
+  jobId: string,
+  touched: readonly ObjectRef[],
+  deadline: Deadline,
+  writable: Promise<unknown>,
+  handOffWhenLate: boolean,
 ): Promise<AfterState> {
   const paths = iscPaths(deps.config.apiVersion);
   const ctx = { phase: 'changes' as const, jobId, deadline };
@@ -52,17 +57,30 @@ export async function exportAfterState(
     for (let n = 0; isRunning(job.status); n++) {
       if (!(await deadline.sleep(exportPollInterval(n)))) {
         if (handOffWhenLate) throw new TimeBudgetError(`The after-state export ${exportJobId} was still running.`, 'changes', jobId);
-        throw new AfterStateUnavailable(`The after-state export ${exportJobId} was still ${job.status} when the invocation's time ran low.`, exportJobId);
+        throw new AfterStateUnavailable(
+          `The after-state export ${exportJobId} was still ${job.status} when the invocation's time ran low.`,
+          exportJobId,
+        );
       }
       job = exportStatus(await deps.isc.getJson(paths.exportStatus(job.jobId), ctx), job.jobId);
     }
-    if (job.status !== 'COMPLETE') throw new AfterStateUnavailable(`The after-state export ${exportJobId} ended ${job.status}${job.message ? `: ${job.message}` : ''}.`, exportJobId);
+    if (job.status !== 'COMPLETE')
+      throw new AfterStateUnavailable(
+        `The after-state export ${exportJobId} ended ${job.status}${job.message ? `: ${job.message}` : ''}.`,
+        exportJobId,
+      );
     const id = job.jobId;
     const { stored, checked } = await deps.isc.download(paths.exportDocument(id), ctx, async (body, info) => {
       try {
         // A fresh reader per attempt: a retried download starts the document again.
         return await uploadChecked(deps.store, body, bothChecks(exportCheck(), touchedReader(touched)), {
-          key: keys.backup(id), jobId, phase: 'changes', expectedBytes: info.contentLength, writable, deadline, what: 'the after-state export',
+          key: keys.backup(id),
+          jobId,
+          phase: 'changes',
+          expectedBytes: info.contentLength,
+          writable,
+          deadline,
+          what: 'the after-state export',
         });
       } catch (error) {
         throw invalidDocument(error, 'the after-state export', 'changes', jobId);
@@ -74,7 +92,8 @@ export async function exportAfterState(
   } catch (error) {
     if (error instanceof AfterStateUnavailable || passesThrough(error)) throw error;
     const tracking = error instanceof ArchiverError && error.trackingId ? ` (trackingId ${error.trackingId})` : '';
-    const scope = error instanceof ArchiverError && error.httpStatus === 403 ? ' The credentials need scope sp:config:read or sp:config:manage.' : '';
+    const scope =
+      error instanceof ArchiverError && error.httpStatus === 403 ? ' The credentials need scope sp:config:read or sp:config:manage.' : '';
     throw new AfterStateUnavailable(`The after-state export failed: ${(error as Error).message}${tracking}.${scope}`, exportJobId);
   }
 }
@@ -89,11 +108,18 @@ export function exportPollInterval(n: number): number {
 
 /** Failures that are the archive's, not the export's: our storage, our claim, our time. */
 function passesThrough(error: unknown): boolean {
-  return error instanceof StorageError || error instanceof TimeBudgetError || (error instanceof ArchiverError && (error.code === 'ClaimBusy' || error.code === 'ArchivedMeanwhile'));
+  return (
+    error instanceof StorageError ||
+    error instanceof TimeBudgetError ||
+    (error instanceof ArchiverError && (error.code === 'ClaimBusy' || error.code === 'ArchivedMeanwhile'))
+  );
 }
 
 function exportStatus(body: unknown, fallbackId: string): ImportStatus {
-  const id = typeof body === 'object' && body !== null && typeof (body as { jobId?: unknown }).jobId === 'string' ? (body as { jobId: string }).jobId : fallbackId;
+  const id =
+    typeof body === 'object' && body !== null && typeof (body as { jobId?: unknown }).jobId === 'string'
+      ? (body as { jobId: string }).jobId
+      : fallbackId;
   if (!/^[0-9a-f-]{32,36}$/i.test(id)) throw new AfterStateUnavailable('ISC answered the export request without a job id.', null);
   return parseImportStatus(body, id.toLowerCase());
 }

@@ -1,25 +1,25 @@
+import { type ArchiveKeys, archiveKeys } from '../contract/archive-keys.ts';
 import { startEarly } from '../core/background.ts';
 import { beforeTheEnd, type Deadline } from '../core/deadline.ts';
 import { StorageError } from '../core/errors.ts';
-import { archiveKeys, type ArchiveKeys } from '../contract/archive-keys.ts';
 import type { ChangesRecord } from '../domain/changes.ts';
 import { emptyCounts, type ObjectRef, type Summary } from '../domain/summary.ts';
-import type { ResultsDigest } from '../results/results-scanner.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
-import { isRunning, parseImportStatus, type ImportStatus } from '../isc/job-status.ts';
+import { type ImportStatus, isRunning, parseImportStatus } from '../isc/job-status.ts';
+import type { ResultsDigest } from '../results/results-scanner.ts';
 import type { ConditionalWrite } from '../storage/archive-store.ts';
-import type { ArchiveDeps, ArchiveRequest, ArchiveResult, Archived } from './archive-types.ts';
 import { exportAfterState, touchedReader } from './after-state-step.ts';
+import type { ArchiveDeps, Archived, ArchiveRequest, ArchiveResult } from './archive-types.ts';
 import { archiveBackup } from './backup-step.ts';
 import { changesPlanned, recordChanges } from './changes-step.ts';
 import { ArchiveClaim, ArchivedMeanwhileError, ClaimBusyError, manifestArchivedSince } from './claim.ts';
-import { buildManifest, parseManifest, type Manifest, type ManifestObject } from './manifest.ts';
+import { buildManifest, type Manifest, type ManifestObject, parseManifest } from './manifest.ts';
 import { readRestoreLink } from './restore-link.ts';
 import { archiveResults } from './results-step.ts';
 import { waitForImport } from './wait-for-import.ts';
 import { writeManifest, writeReport } from './write-steps.ts';
 
-export type { ArchiveDeps, ArchiveRequest, ArchiveResult, Archived } from './archive-types.ts';
+export type { ArchiveDeps, Archived, ArchiveRequest, ArchiveResult } from './archive-types.ts';
 
 /**
  * Archives one import job (docs/contract.md). The steps, in order:
@@ -35,7 +35,12 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
   const { jobId } = request;
   const { tenant } = await deps.credentials.get({ deadline });
   const keys = archiveKeys(deps.config.prefix, tenant, jobId);
-  const archived = (outcome: Archived['outcome'], manifest: Manifest): Archived => ({ outcome, manifest, manifestKey: keys.manifest, bucket: store.bucket });
+  const archived = (outcome: Archived['outcome'], manifest: Manifest): Archived => ({
+    outcome,
+    manifest,
+    manifestKey: keys.manifest,
+    bucket: store.bucket,
+  });
 
   // 1. Find the manifest.
   const earlier = await store.get(keys.manifest, { deadline });
@@ -46,7 +51,8 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
 
   // 2. Wait for the import to end.
   const paths = iscPaths(deps.config.apiVersion);
-  const readStatus = async () => parseImportStatus(await deps.isc.getJson(paths.importStatus(jobId), { phase: 'status', jobId, deadline }), jobId);
+  const readStatus = async () =>
+    parseImportStatus(await deps.isc.getJson(paths.importStatus(jobId), { phase: 'status', jobId, deadline }), jobId);
   let job = await readStatus();
   log.info('Import status read', { jobId, status: job.status });
   if (isRunning(job.status) && request.wait) job = await waitForImport(job, readStatus, deadline, log);
@@ -55,7 +61,11 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
   // 3. Claim the job while the results download begins (whileClaiming): the first write waits for it.
   const holder = { requestId: request.requestId, deadline: new Date(deadline.endsAt()).toISOString() };
   const finished = manifestArchivedSince(store, keys.manifest, beforeTheEnd(deadline));
-  const claiming = startEarly(ArchiveClaim.take(store, keys.lease, holder, () => now(deps).getTime(), log, beforeTheEnd(deadline), finished), log, 'Claiming the job');
+  const claiming = startEarly(
+    ArchiveClaim.take(store, keys.lease, holder, () => now(deps).getTime(), log, beforeTheEnd(deadline), finished),
+    log,
+    'Claiming the job',
+  );
   const whileClaiming = startEarly(mayWrite(), log, 'Checking the claim');
   let written = false;
   try {
@@ -98,24 +108,58 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
     const exportJobId = digest?.exportJobId ?? null;
     const touched = digest ? touchedOf(digest) : [];
     const planned = changesPlanned(deps.config.archiveChanges, finished, touched);
-    const afterState = planned === 'EXPORT'
-      ? startEarly(exportAfterState(deps, keys, jobId, touched, deadline, writable, !request.wait), log, 'Exporting the after-state')
-      : undefined;
-    const backup = await archiveBackup(deps, keys, jobId, exportJobId, deadline, writable, previous, afterState ? () => touchedReader(touched) : undefined);
+    const afterState =
+      planned === 'EXPORT'
+        ? startEarly(exportAfterState(deps, keys, jobId, touched, deadline, writable, !request.wait), log, 'Exporting the after-state')
+        : undefined;
+    const backup = await archiveBackup(
+      deps,
+      keys,
+      jobId,
+      exportJobId,
+      deadline,
+      writable,
+      previous,
+      afterState ? () => touchedReader(touched) : undefined,
+    );
     const changes = afterState
-      ? await recordChanges(deps, keys, { jobId, tenant, touched, afterState, signal: beforeTheEnd(deadline), before: backup.read && backup.object ? { exportJobId: exportJobId ?? '', key: backup.object.key, objects: backup.read } : null })
+      ? await recordChanges(deps, keys, {
+          jobId,
+          tenant,
+          touched,
+          afterState,
+          signal: beforeTheEnd(deadline),
+          before: backup.read && backup.object ? { exportJobId: exportJobId ?? '', key: backup.object.key, objects: backup.read } : null,
+        })
       : { record: planned as ChangesRecord, document: null, objects: [] };
     const others: ManifestObject[] = [...(backup.object ? [backup.object] : []), ...changes.objects];
 
     // 5. The report, from what was read, while S3 may still be storing the results (whileStoringResults);
     //    then the manifest, last, naming the versions S3 stored.
     const facts = {
-      tenant, apiVersion: deps.config.apiVersion, job: finished, exportJobId, backup: backup.state, changes: changes.record,
-      summary: digest?.summary ?? emptySummary(), restore: await restore, archivedAt: now(deps),
+      tenant,
+      apiVersion: deps.config.apiVersion,
+      job: finished,
+      exportJobId,
+      backup: backup.state,
+      changes: changes.record,
+      summary: digest?.summary ?? emptySummary(),
+      restore: await restore,
+      archivedAt: now(deps),
     };
     const condition = await writable;
-    const asRead: ManifestObject[] = [...(resultsRead ? [{ role: 'results' as const, key: resultsRead.key, bytes: resultsRead.bytes, sha256: resultsRead.sha256 }] : []), ...others];
-    const whileStoringResults = writeReport(deps, keys, buildManifest({ ...facts, objects: asRead }), digest?.samples ?? null, changes.document, beforeTheEnd(deadline));
+    const asRead: ManifestObject[] = [
+      ...(resultsRead ? [{ role: 'results' as const, key: resultsRead.key, bytes: resultsRead.bytes, sha256: resultsRead.sha256 }] : []),
+      ...others,
+    ];
+    const whileStoringResults = writeReport(
+      deps,
+      keys,
+      buildManifest({ ...facts, objects: asRead }),
+      digest?.samples ?? null,
+      changes.document,
+      beforeTheEnd(deadline),
+    );
     const [storedResults, report] = await Promise.all([results?.stored, whileStoringResults]);
     const objects: ManifestObject[] = [...(storedResults ? [{ role: 'results' as const, ...storedResults }] : []), ...others, report];
     const manifest = buildManifest({ ...facts, objects });
@@ -126,9 +170,13 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
 
 /** Every writer holds the claim first, so a failed condition means ours was taken over: we outlived our deadline. */
 function manifestRaceLost(jobId: string, keys: ArchiveKeys): StorageError {
-  return new StorageError(`The manifest ${keys.manifest} changed while this delivery held the claim on ${jobId}; a retry will find the newer archive.`, {
-    retryable: true, jobId,
-  });
+  return new StorageError(
+    `The manifest ${keys.manifest} changed while this delivery held the claim on ${jobId}; a retry will find the newer archive.`,
+    {
+      retryable: true,
+      jobId,
+    },
+  );
 }
 
 /** Every object the results list as imported (the scanner keeps them all, not only the report's samples). */

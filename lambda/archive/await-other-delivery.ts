@@ -1,19 +1,28 @@
-import type { Deadline } from '../core/deadline.ts';
 import { archiveKeys } from '../contract/archive-keys.ts';
+import type { Deadline } from '../core/deadline.ts';
 import type { ArchiveDeps } from './archive-types.ts';
 import type { ClaimHolder } from './claim.ts';
-import { parseManifest, type Manifest } from './manifest.ts';
+import { type Manifest, parseManifest } from './manifest.ts';
 
 /**
  * Another live delivery holds the job's claim: watch S3 (not ISC) for its manifest until the holder's
  * deadline passes or this invocation's time runs low. Returns the manifest, or undefined when the
  * holder is out of time (its claim may now be taken over) or we are.
  */
-export async function awaitOtherDelivery(deps: ArchiveDeps, jobId: string, holder: ClaimHolder, deadline: Deadline): Promise<Manifest | undefined> {
+export async function awaitOtherDelivery(
+  deps: ArchiveDeps,
+  jobId: string,
+  holder: ClaimHolder,
+  deadline: Deadline,
+): Promise<Manifest | undefined> {
   const { tenant } = await deps.credentials.get();
   const key = archiveKeys(deps.config.prefix, tenant, jobId).manifest;
   const holderEnds = Date.parse(holder.deadline);
-  deps.log.info('Another delivery is archiving this job; watching for its manifest', { jobId, holder: holder.requestId, holderDeadline: holder.deadline });
+  deps.log.info('Another delivery is archiving this job; watching for its manifest', {
+    jobId,
+    holder: holder.requestId,
+    holderDeadline: holder.deadline,
+  });
   for (;;) {
     const stored = await deps.store.get(key);
     if (stored) return parseManifest(stored.body, key);

@@ -1,7 +1,7 @@
-import type { Deadline } from '../core/deadline.ts';
-import { IscError } from '../core/errors.ts';
 import type { ArchiveKeys } from '../contract/archive-keys.ts';
 import { isJobId } from '../contract/job-id.ts';
+import type { Deadline } from '../core/deadline.ts';
+import { IscError } from '../core/errors.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
 import type { ArchiveDeps } from './archive-types.ts';
 import { bothChecks, type StreamCheck, uploadChecked } from './checked-upload.ts';
@@ -33,8 +33,14 @@ export function backupSkipped(enabled: boolean, exportJobId: string | null): Man
  * UNAVAILABLE with the reason, unless an earlier archive holds it: then that copy is kept.
  */
 export async function archiveBackup<T = undefined>(
-  deps: ArchiveDeps, keys: ArchiveKeys, jobId: string, exportJobId: string | null, deadline: Deadline,
-  writable: Promise<unknown>, earlier: Manifest | undefined, alsoRead?: () => StreamCheck<T>,
+  deps: ArchiveDeps,
+  keys: ArchiveKeys,
+  jobId: string,
+  exportJobId: string | null,
+  deadline: Deadline,
+  writable: Promise<unknown>,
+  earlier: Manifest | undefined,
+  alsoRead?: () => StreamCheck<T>,
 ): Promise<ArchivedBackup<T>> {
   const skipped = backupSkipped(deps.config.archiveBackup, exportJobId);
   if (skipped || exportJobId === null) return { state: skipped ?? NO_BACKUP };
@@ -44,14 +50,24 @@ export async function archiveBackup<T = undefined>(
     const { stored, checked } = await deps.isc.download(path, { phase: 'backup', jobId, deadline }, async (body, info) => {
       try {
         return await uploadChecked(deps.store, body, bothChecks(exportCheck(), alsoRead?.() ?? nothingMore<T>()), {
-          key, jobId, phase: 'backup', expectedBytes: info.contentLength, writable, deadline, what: 'the pre-import backup',
+          key,
+          jobId,
+          phase: 'backup',
+          expectedBytes: info.contentLength,
+          writable,
+          deadline,
+          what: 'the pre-import backup',
         });
       } catch (error) {
         throw invalidDocument(error, 'the pre-import backup', 'backup', jobId);
       }
     });
     deps.log.info('Backup archived', { jobId, exportJobId, key: stored.key, bytes: stored.bytes, sha256: stored.sha256 });
-    return { state: { state: 'ARCHIVED', reason: `Pre-import backup ${exportJobId} archived.` }, object: { role: 'backup', ...stored }, read: checked.second };
+    return {
+      state: { state: 'ARCHIVED', reason: `Pre-import backup ${exportJobId} archived.` },
+      object: { role: 'backup', ...stored },
+      read: checked.second,
+    };
   } catch (error) {
     const reason = unavailableReason(error, exportJobId);
     if (reason === undefined) throw error;
@@ -66,8 +82,10 @@ export async function archiveBackup<T = undefined>(
 function unavailableReason(error: unknown, exportJobId: string): string | undefined {
   if (!(error instanceof IscError)) return undefined;
   const tracking = error.trackingId ? `, trackingId ${error.trackingId}` : '';
-  if (error.httpStatus === 404 || error.httpStatus === 410) return `ISC no longer serves backup ${exportJobId} (${error.httpStatus}${tracking}).`;
-  if (error.code === 'IscInvalidBody' || error.code === 'IscNotExportDocument') return `ISC kept sending backup ${exportJobId} that is not a whole export document: ${error.message}`;
+  if (error.httpStatus === 404 || error.httpStatus === 410)
+    return `ISC no longer serves backup ${exportJobId} (${error.httpStatus}${tracking}).`;
+  if (error.code === 'IscInvalidBody' || error.code === 'IscNotExportDocument')
+    return `ISC kept sending backup ${exportJobId} that is not a whole export document: ${error.message}`;
   return undefined;
 }
 

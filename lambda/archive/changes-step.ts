@@ -1,12 +1,12 @@
-import { CONTENT_TYPES } from '../contract/constants.ts';
-import type { ArchiveKeys } from '../contract/archive-keys.ts';
-import type { ChangesDocument, ChangesRecord } from '../domain/changes.ts';
-import type { ObjectRef } from '../domain/summary.ts';
 import { CHANGES_REASONS, changesRecord, computedChangesRecord } from '../changes/changes-record.ts';
 import { computeChanges } from '../changes/compute-changes.ts';
 import type { ExtractedObject } from '../changes/touched-object-extractor.ts';
+import type { ArchiveKeys } from '../contract/archive-keys.ts';
+import { CONTENT_TYPES } from '../contract/constants.ts';
+import type { ChangesDocument, ChangesRecord } from '../domain/changes.ts';
+import type { ObjectRef } from '../domain/summary.ts';
 import type { ImportStatus } from '../isc/job-status.ts';
-import { AfterStateUnavailable, type AfterState } from './after-state-step.ts';
+import { type AfterState, AfterStateUnavailable } from './after-state-step.ts';
 import type { ArchiveDeps } from './archive-types.ts';
 import type { ManifestObject } from './manifest.ts';
 
@@ -29,8 +29,16 @@ export interface RecordedChanges {
  * not be had leaves the state UNAVAILABLE with the reason; the archive completes either way.
  */
 export async function recordChanges(
-  deps: ArchiveDeps, keys: ArchiveKeys,
-  input: { jobId: string; tenant: string; touched: readonly ObjectRef[]; afterState: Promise<AfterState>; signal: AbortSignal; before: { exportJobId: string; key: string; objects: readonly ExtractedObject[] } | null },
+  deps: ArchiveDeps,
+  keys: ArchiveKeys,
+  input: {
+    jobId: string;
+    tenant: string;
+    touched: readonly ObjectRef[];
+    afterState: Promise<AfterState>;
+    signal: AbortSignal;
+    before: { exportJobId: string; key: string; objects: readonly ExtractedObject[] } | null;
+  },
 ): Promise<RecordedChanges> {
   let after: AfterState;
   try {
@@ -38,10 +46,17 @@ export async function recordChanges(
   } catch (error) {
     if (!(error instanceof AfterStateUnavailable)) throw error;
     deps.log.warn('Changes unavailable', { jobId: input.jobId, reason: error.message, afterExportJobId: error.exportJobId });
-    return { record: changesRecord('UNAVAILABLE', error.message, { exportJobId: error.exportJobId, exportedAt: null }), document: null, objects: [] };
+    return {
+      record: changesRecord('UNAVAILABLE', error.message, { exportJobId: error.exportJobId, exportedAt: null }),
+      document: null,
+      objects: [],
+    };
   }
   const computed = computeChanges({
-    jobId: input.jobId, tenant: input.tenant, touched: input.touched, before: input.before,
+    jobId: input.jobId,
+    tenant: input.tenant,
+    touched: input.touched,
+    before: input.before,
     after: { exportJobId: after.exportJobId, key: after.stored.key, exportedAt: after.exportedAt, objects: after.objects },
   });
   const body = Buffer.from(`${JSON.stringify(computed.document, null, 2)}\n`, 'utf8');

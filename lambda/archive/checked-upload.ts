@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
-import { IscError, type Phase } from '../core/errors.ts';
 import { CONTENT_TYPES } from '../contract/constants.ts';
 import type { Deadline } from '../core/deadline.ts';
+import { IscError, type Phase } from '../core/errors.ts';
 import type { ArchiveStore, StoredObject } from '../storage/archive-store.ts';
 
 /** Reads a document as it streams and judges it at the end (the results scanner, the export check). */
@@ -47,7 +47,9 @@ export interface ReadWhileStoring<T> {
 }
 
 /** Runs an upload of one document and exposes its two stages (see ReadWhileStoring). */
-export function readWhileStoring<T>(run: (onRead: (read: DocumentRead<unknown>) => void) => Promise<{ stored: StoredObject; checked: T }>): ReadWhileStoring<T> {
+export function readWhileStoring<T>(
+  run: (onRead: (read: DocumentRead<unknown>) => void) => Promise<{ stored: StoredObject; checked: T }>,
+): ReadWhileStoring<T> {
   let resolveRead!: (read: DocumentRead<T>) => void;
   let rejectRead!: (error: unknown) => void;
   const read = new Promise<DocumentRead<T>>((resolve, reject) => {
@@ -71,7 +73,12 @@ export function readWhileStoring<T>(run: (onRead: (read: DocumentRead<unknown>) 
  * the length and the check have passed. So a cut-short or invalid body never replaces an object,
  * and nothing at all is written before `writable` settles.
  */
-export async function uploadChecked<T>(store: ArchiveStore, body: Readable, check: StreamCheck<T>, upload: CheckedUpload): Promise<{ stored: StoredObject; checked: T }> {
+export async function uploadChecked<T>(
+  store: ArchiveStore,
+  body: Readable,
+  check: StreamCheck<T>,
+  upload: CheckedUpload,
+): Promise<{ stored: StoredObject; checked: T }> {
   let checked: T | undefined;
   async function* source(): AsyncGenerator<Buffer> {
     let bytes = 0;
@@ -88,7 +95,9 @@ export async function uploadChecked<T>(store: ArchiveStore, body: Readable, chec
     if (!mayWrite) await upload.writable;
     if (upload.expectedBytes !== undefined && bytes !== upload.expectedBytes) {
       throw new IscError('IscTruncatedBody', `ISC sent ${bytes} of ${upload.expectedBytes} bytes of ${upload.what}.`, {
-        phase: upload.phase, retryable: true, jobId: upload.jobId,
+        phase: upload.phase,
+        retryable: true,
+        jobId: upload.jobId,
       });
     }
     checked = check.finish();

@@ -1,7 +1,7 @@
+import { CLAIM_TAG, CONTENT_TYPES } from '../contract/constants.ts';
+import { bestEffort } from '../core/background.ts';
 import { ArchiverError } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
-import { bestEffort } from '../core/background.ts';
-import { CLAIM_TAG, CONTENT_TYPES } from '../contract/constants.ts';
 import type { ArchiveStore, ConditionalWrite } from '../storage/archive-store.ts';
 import { parseManifest } from './manifest.ts';
 
@@ -56,7 +56,15 @@ export class ArchiveClaim {
   }
 
   /** Tries to take the claim; resolves to the claim when ours, or to the live holder's name. */
-  static async take(store: ArchiveStore, key: string, me: ClaimHolder, now: () => number, log: Log, signal?: AbortSignal, archivedSince?: ArchivedSince): Promise<ArchiveClaim | ClaimHolder> {
+  static async take(
+    store: ArchiveStore,
+    key: string,
+    me: ClaimHolder,
+    now: () => number,
+    log: Log,
+    signal?: AbortSignal,
+    archivedSince?: ArchivedSince,
+  ): Promise<ArchiveClaim | ClaimHolder> {
     const claim = new ArchiveClaim(store, key, { ...me, claimedAt: new Date(now()).toISOString() }, log, signal);
     const holder = await claim.#acquire(now, archivedSince);
     return holder ?? claim;
@@ -72,13 +80,19 @@ export class ArchiveClaim {
     if (!this.#ours) return;
     this.#ours = false;
     // If-Match: a claim taken over by another delivery (we outlived our deadline) is theirs to remove.
-    await bestEffort(() => this.#store.delete(this.#key, { ifMatch: this.#etag, signal: this.#signal }), this.#log, 'Removing the archive claim', { key: this.#key });
+    await bestEffort(
+      () => this.#store.delete(this.#key, { ifMatch: this.#etag, signal: this.#signal }),
+      this.#log,
+      'Removing the archive claim',
+      { key: this.#key },
+    );
   }
 
   async #acquire(now: () => number, archivedSince: ArchivedSince | undefined): Promise<ClaimHolder | undefined> {
     const body = Buffer.from(JSON.stringify(this.#me));
     const tags = { [CLAIM_TAG.key]: CLAIM_TAG.value };
-    const put = (condition: ConditionalWrite) => this.#store.putConditional(this.#key, body, CONTENT_TYPES.json, condition, { tags, signal: this.#signal });
+    const put = (condition: ConditionalWrite) =>
+      this.#store.putConditional(this.#key, body, CONTENT_TYPES.json, condition, { tags, signal: this.#signal });
     for (let attempt = 0; attempt < 2; attempt++) {
       const created = await put({ ifNoneMatch: '*' });
       if (created) return this.#won(created.etag);
@@ -92,7 +106,9 @@ export class ArchiveClaim {
       if (!mine && !expired && !finished) return holder;
       const why = mine ? 'a retry of this request' : finished ? 'its holder finished' : 'its holder has run out of time';
       this.#log.info(`Taking over the claim: ${why}`, {
-        key: this.#key, holder: holder?.requestId, holderDeadline: holder?.deadline,
+        key: this.#key,
+        holder: holder?.requestId,
+        holderDeadline: holder?.deadline,
       });
       const condition = current.etag === undefined ? ({ ifNoneMatch: '*' } as const) : { ifMatch: current.etag };
       const taken = await put(condition);
@@ -134,7 +150,9 @@ export class ClaimBusyError extends ArchiverError {
   readonly holder: ClaimHolder;
   constructor(jobId: string, holder: ClaimHolder) {
     super('ClaimBusy', `Another delivery (${holder.requestId}) is archiving ${jobId} until ${holder.deadline}.`, {
-      phase: 'archive', retryable: false, jobId,
+      phase: 'archive',
+      retryable: false,
+      jobId,
     });
     this.holder = holder;
   }

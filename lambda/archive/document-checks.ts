@@ -1,7 +1,7 @@
 import { IscError, type Phase } from '../core/errors.ts';
-import { InvalidJsonError, NotExportDocumentError, NotImportResultsError } from '../results/invalid-json-error.ts';
 import { ExportDocumentCheck } from '../results/export-document-check.ts';
-import { ResultsScanner, type ResultsDigest } from '../results/results-scanner.ts';
+import { InvalidJsonError, NotExportDocumentError, NotImportResultsError } from '../results/invalid-json-error.ts';
+import { type ResultsDigest, ResultsScanner } from '../results/results-scanner.ts';
 import type { StreamCheck } from './checked-upload.ts';
 
 /** The import results: scanned for the summary, the samples and the touched objects. */
@@ -25,10 +25,15 @@ export function invalidDocument(error: unknown, what: string, phase: Phase, jobI
   if (!(error instanceof InvalidJsonError)) return error;
   // Not JSON, cut short, or valid JSON of the wrong shape (NotImportResults, NotExportDocument): the message says which.
   const [code, kind] =
-    error instanceof NotImportResultsError ? ['IscNotImportResults', 'are not import results']
-    : error instanceof NotExportDocumentError ? ['IscNotExportDocument', 'is not an export document']
-    : ['IscInvalidBody', 'is not valid JSON'];
+    error instanceof NotImportResultsError
+      ? ['IscNotImportResults', 'are not import results']
+      : error instanceof NotExportDocumentError
+        ? ['IscNotExportDocument', 'is not an export document']
+        : ['IscInvalidBody', 'is not valid JSON'];
   return new IscError(code, `ISC sent ${what} for ${jobId} that ${kind} (${error.message.slice(0, 300)}); nothing was stored.`, {
-    phase, retryable: true, jobId, cause: error,
+    phase,
+    retryable: true,
+    jobId,
+    cause: error,
   });
 }

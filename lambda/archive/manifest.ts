@@ -1,8 +1,8 @@
 import { ARCHIVER } from '../contract/version.ts';
+import type { ChangesRecord } from '../domain/changes.ts';
+import type { Summary } from '../domain/summary.ts';
 import type { ImportStatus } from '../isc/job-status.ts';
 import type { StoredObject } from '../storage/archive-store.ts';
-import type { Summary } from '../domain/summary.ts';
-import type { ChangesRecord } from '../domain/changes.ts';
 
 export type BackupState = 'ARCHIVED' | 'NONE' | 'DISABLED' | 'UNAVAILABLE';
 export type ObjectRole = 'results' | 'backup' | 'after' | 'changes' | 'report';
@@ -57,7 +57,13 @@ export interface ManifestInput {
   readonly archivedAt: Date;
 }
 
-const CHANGES_DISABLED: ChangesRecord = { state: 'DISABLED', reason: 'Changes are not recorded yet.', afterExportJobId: null, afterExportedAt: null, counts: { created: 0, changed: 0, unchanged: 0, unknown: 0 } };
+const CHANGES_DISABLED: ChangesRecord = {
+  state: 'DISABLED',
+  reason: 'Changes are not recorded yet.',
+  afterExportJobId: null,
+  afterExportedAt: null,
+  counts: { created: 0, changed: 0, unchanged: 0, unknown: 0 },
+};
 
 export function buildManifest(input: ManifestInput): Manifest {
   return {
@@ -72,7 +78,13 @@ export function buildManifest(input: ManifestInput): Manifest {
     archivedAt: input.archivedAt.toISOString(),
     apiVersion: input.apiVersion,
     archiver: { name: ARCHIVER.name, version: ARCHIVER.version },
-    objects: input.objects.map((o) => ({ role: o.role, key: o.key, bytes: o.bytes, sha256: o.sha256, ...(o.versionId ? { versionId: o.versionId } : {}) })),
+    objects: input.objects.map((o) => ({
+      role: o.role,
+      key: o.key,
+      bytes: o.bytes,
+      sha256: o.sha256,
+      ...(o.versionId ? { versionId: o.versionId } : {}),
+    })),
     backup: input.backup,
     changes: input.changes ?? CHANGES_DISABLED,
     restore: input.restore ?? null,

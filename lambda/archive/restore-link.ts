@@ -10,6 +10,17 @@ export async function readRestoreLink(store: ArchiveStore, keys: ArchiveKeys): P
   const stored = await store.get(keys.restoreLink);
   if (!stored) return null;
   const parsed = JSON.parse(stored.body.toString('utf8')) as Partial<RestoreLink>;
-  if (typeof parsed.of !== 'string' || typeof parsed.preview !== 'boolean' || typeof parsed.selection !== 'object' || parsed.selection === null) return null;
-  return { of: parsed.of, preview: parsed.preview, selection: parsed.selection, previewJobId: typeof parsed.previewJobId === 'string' ? parsed.previewJobId : null };
+  if (
+    typeof parsed.of !== 'string' ||
+    typeof parsed.preview !== 'boolean' ||
+    typeof parsed.selection !== 'object' ||
+    parsed.selection === null
+  )
+    return null;
+  return {
+    of: parsed.of,
+    preview: parsed.preview,
+    selection: parsed.selection,
+    previewJobId: typeof parsed.previewJobId === 'string' ? parsed.previewJobId : null,
+  };
 }

@@ -1,5 +1,5 @@
-import type { Deadline } from '../core/deadline.ts';
 import type { ArchiveKeys } from '../contract/archive-keys.ts';
+import type { Deadline } from '../core/deadline.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
 import type { ResultsDigest } from '../results/results-scanner.ts';
 import type { ArchiveDeps } from './archive-types.ts';
@@ -11,13 +11,26 @@ import { invalidDocument, resultsCheck } from './document-checks.ts';
  * Invalid or cut-short results are downloaded again (the ISC client's retries) and never stored.
  * `read` settles with the digest once they are read whole; `stored` once S3 has them.
  */
-export function archiveResults(deps: ArchiveDeps, keys: ArchiveKeys, jobId: string, deadline: Deadline, writable: Promise<unknown>): ReadWhileStoring<ResultsDigest> {
+export function archiveResults(
+  deps: ArchiveDeps,
+  keys: ArchiveKeys,
+  jobId: string,
+  deadline: Deadline,
+  writable: Promise<unknown>,
+): ReadWhileStoring<ResultsDigest> {
   const path = iscPaths(deps.config.apiVersion).importResults(jobId);
   return readWhileStoring<ResultsDigest>(async (onRead) => {
     const done = await deps.isc.download(path, { phase: 'download', jobId, deadline }, async (body, info) => {
       try {
         return await uploadChecked(deps.store, body, resultsCheck(), {
-          key: keys.results, jobId, phase: 'download', expectedBytes: info.contentLength, writable, deadline, what: 'import results', onRead,
+          key: keys.results,
+          jobId,
+          phase: 'download',
+          expectedBytes: info.contentLength,
+          writable,
+          deadline,
+          what: 'import results',
+          onRead,
         });
       } catch (error) {
         throw invalidDocument(error, 'import results', 'download', jobId);

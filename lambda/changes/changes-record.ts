@@ -21,13 +21,19 @@ export interface AfterExport {
 }
 
 /** NONE, DISABLED or UNAVAILABLE: no counts; the after-export's id when one was started. */
-export function changesRecord(state: Exclude<ChangesState, 'COMPUTED'>, reason: string, after: AfterExport = { exportJobId: null, exportedAt: null }): ChangesRecord {
+export function changesRecord(
+  state: Exclude<ChangesState, 'COMPUTED'>,
+  reason: string,
+  after: AfterExport = { exportJobId: null, exportedAt: null },
+): ChangesRecord {
   return { state, reason, afterExportJobId: after.exportJobId, afterExportedAt: after.exportedAt, counts: NO_COUNTS };
 }
 
 export function computedChangesRecord({ document, counts }: ComputedChanges): ChangesRecord {
   const total = document.objects.length;
-  const base = document.before ? `Compared ${total} imported object${total === 1 ? '' : 's'} with backup ${document.before.exportJobId}` : `No pre-import backup to compare ${total} imported object${total === 1 ? '' : 's'} with`;
+  const base = document.before
+    ? `Compared ${total} imported object${total === 1 ? '' : 's'} with backup ${document.before.exportJobId}`
+    : `No pre-import backup to compare ${total} imported object${total === 1 ? '' : 's'} with`;
   return {
     state: 'COMPUTED',
     reason: `${base}: ${counts.changed} changed, ${counts.created} created, ${counts.unchanged} unchanged, ${counts.unknown} unknown.`,

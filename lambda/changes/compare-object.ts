@@ -38,7 +38,8 @@ function kind(value: unknown): Kind {
 export function compareObject(before: unknown, after: unknown): FieldChange[] {
   const changes: FieldChange[] = [];
   const stack: Pair[] = [];
-  if (kind(before) === 'object' && kind(after) === 'object') pushMembers(stack, '', before as Record<string, unknown>, after as Record<string, unknown>, VOLATILE_FIELDS);
+  if (kind(before) === 'object' && kind(after) === 'object')
+    pushMembers(stack, '', before as Record<string, unknown>, after as Record<string, unknown>, VOLATILE_FIELDS);
   else stack.push({ path: '', before, after });
   while (stack.length > 0) {
     const { path, before: b, after: a } = stack.pop()!;
@@ -50,7 +51,8 @@ export function compareObject(before: unknown, after: unknown): FieldChange[] {
     if (kinds !== kind(a)) changes.push(fieldChange(path, b, a));
     else if (kinds === 'object') pushMembers(stack, path, b as Record<string, unknown>, a as Record<string, unknown>);
     else if (kinds === 'array') {
-      const bs = b as unknown[], as = a as unknown[];
+      const bs = b as unknown[],
+        as = a as unknown[];
       if (bs.length !== as.length) changes.push(fieldChange(path, b, a));
       else for (let i = bs.length - 1; i >= 0; i--) stack.push({ path: `${path}/${i}`, before: bs[i], after: as[i] });
     } else if (b !== a) changes.push(fieldChange(path, b, a));
@@ -59,7 +61,13 @@ export function compareObject(before: unknown, after: unknown): FieldChange[] {
 }
 
 /** Pushes the pairs of two objects' members, last key first so they pop in key order. */
-function pushMembers(stack: Pair[], path: string, before: Record<string, unknown>, after: Record<string, unknown>, ignore?: ReadonlySet<string>): void {
+function pushMembers(
+  stack: Pair[],
+  path: string,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  ignore?: ReadonlySet<string>,
+): void {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   for (let i = keys.length - 1; i >= 0; i--) {
     const key = keys[i]!;

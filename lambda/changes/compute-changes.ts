@@ -39,7 +39,9 @@ export interface ComputedChanges {
 export function computeChanges(input: ChangesInput): ComputedChanges {
   const before = input.before ? byRef(input.before.objects) : undefined;
   const after = byRef(input.after.objects);
-  const objects = new TouchedIndex(input.touched).refs.map((ref) => objectChange(ref, before?.get(refKey(ref)), after.get(refKey(ref)), before !== undefined)).sort(byTypeNameId);
+  const objects = new TouchedIndex(input.touched).refs
+    .map((ref) => objectChange(ref, before?.get(refKey(ref)), after.get(refKey(ref)), before !== undefined))
+    .sort(byTypeNameId);
   return {
     document: {
       schemaVersion: 1,
@@ -59,7 +61,12 @@ export function countChanges(objects: readonly ObjectChange[]): ChangeCounts {
   return counts;
 }
 
-const KIND_COUNT: Readonly<Record<ChangeKind, keyof ChangeCounts>> = { CREATED: 'created', CHANGED: 'changed', UNCHANGED: 'unchanged', UNKNOWN: 'unknown' };
+const KIND_COUNT: Readonly<Record<ChangeKind, keyof ChangeCounts>> = {
+  CREATED: 'created',
+  CHANGED: 'changed',
+  UNCHANGED: 'unchanged',
+  UNKNOWN: 'unknown',
+};
 
 function byRef(objects: readonly ExtractedObject[]): Map<string, ExtractedObject> {
   const map = new Map<string, ExtractedObject>();
@@ -67,7 +74,12 @@ function byRef(objects: readonly ExtractedObject[]): Map<string, ExtractedObject
   return map;
 }
 
-function objectChange(ref: ObjectRef, before: ExtractedObject | undefined, after: ExtractedObject | undefined, haveBackup: boolean): ObjectChange {
+function objectChange(
+  ref: ObjectRef,
+  before: ExtractedObject | undefined,
+  after: ExtractedObject | undefined,
+  haveBackup: boolean,
+): ObjectChange {
   // The results may leave the id or name empty; the exports' `self` then fills it in.
   const selfs = [after, before].map((found) => (found ? readSelf(found.self) : undefined));
   const id = ref.id.trim() || selfs.find((self) => self?.id)?.id || null;

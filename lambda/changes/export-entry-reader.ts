@@ -3,8 +3,8 @@
 // `object`s the handler wants. The export-document check underneath also judges the document
 // whole: reading the touched objects out of a backup checks it as an export at the same time.
 
-import { ExportDocumentCheck } from '../results/export-document-check.ts';
 import type { ObjectRef } from '../domain/summary.ts';
+import { ExportDocumentCheck } from '../results/export-document-check.ts';
 
 export { NotExportDocumentError as NotAnExportDocumentError } from '../results/invalid-json-error.ts';
 

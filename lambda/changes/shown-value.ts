@@ -38,7 +38,9 @@ class Text {
     this.text = text;
   }
 }
-const COMMA = new Text(','), CLOSE_ARRAY = new Text(']'), CLOSE_OBJECT = new Text('}');
+const COMMA = new Text(','),
+  CLOSE_ARRAY = new Text(']'),
+  CLOSE_OBJECT = new Text('}');
 
 /**
  * The text JSON.stringify gives for a parsed JSON value, written with an explicit stack:

@@ -53,7 +53,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     throw new ConfigurationError('MAX_WAIT_MINUTES must be a whole number of minutes from 1 to 10080 (a week).');
   }
   const queueUrl = env.ARCHIVE_QUEUE_URL?.trim() || undefined;
-  if (queueUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(queueUrl)) throw new ConfigurationError('ARCHIVE_QUEUE_URL must be an SQS queue URL.');
+  if (queueUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(queueUrl))
+    throw new ConfigurationError('ARCHIVE_QUEUE_URL must be an SQS queue URL.');
 
   const secretId = env.ISC_SECRET_ID?.trim() || undefined;
   if (!secretId && !env.SAIL_BASE_URL && env.AWS_LAMBDA_FUNCTION_NAME) {

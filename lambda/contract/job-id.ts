@@ -15,7 +15,5 @@ export function requireJobId(value: unknown, where: string): string {
     throw new InvalidInputError(`Missing job id in ${where}.`);
   }
   const shown = typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : typeof value;
-  throw new InvalidInputError(
-    `Invalid job id in ${where}: ${shown} (expected 32 hex characters or a dashed UUID).`,
-  );
+  throw new InvalidInputError(`Invalid job id in ${where}: ${shown} (expected 32 hex characters or a dashed UUID).`);
 }

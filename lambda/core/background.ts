@@ -7,12 +7,19 @@ import type { Log } from './log.ts';
  * would crash the container.
  */
 export function startEarly<T>(work: Promise<T>, log: Log, what: string): Promise<T> {
-  work.catch((error: unknown) => log.debug(`${what} failed; the step that awaits it reports the failure`, { errorName: (error as Error)?.name }));
+  work.catch((error: unknown) =>
+    log.debug(`${what} failed; the step that awaits it reports the failure`, { errorName: (error as Error)?.name }),
+  );
   return work;
 }
 
 /** Runs cleanup whose failure must not hide the outcome (removing a claim); logs what it swallows. */
-export async function bestEffort(work: () => Promise<unknown>, log: Log, what: string, fields: Record<string, unknown> = {}): Promise<void> {
+export async function bestEffort(
+  work: () => Promise<unknown>,
+  log: Log,
+  what: string,
+  fields: Record<string, unknown> = {},
+): Promise<void> {
   try {
     await work();
   } catch (error) {

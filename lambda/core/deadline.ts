@@ -23,8 +23,7 @@ export function deadlineFrom(clock: InvocationClock, options: { capMs?: number }
   const started = Date.now();
   const total = Math.min(clock.getRemainingTimeInMillis(), options.capMs ?? Number.POSITIVE_INFINITY);
   const margin = marginFor(total);
-  const remainingMs = () =>
-    Math.min(clock.getRemainingTimeInMillis(), total - (Date.now() - started)) - margin;
+  const remainingMs = () => Math.min(clock.getRemainingTimeInMillis(), total - (Date.now() - started)) - margin;
   const endsAt = started + total;
   return {
     remainingMs,

@@ -96,11 +96,15 @@ export class ImportStillRunningError extends ArchiverError {
   readonly status: string;
   readonly waitedMinutes: number;
   constructor(jobId: string, status: string, waitedMinutes: number) {
-    super('ImportStillRunning', `Import ${jobId} is still ${status} after ${waitedMinutes} minutes of waiting (MAX_WAIT_MINUTES); it was not archived.`, {
-      phase: 'wait',
-      retryable: false,
-      jobId,
-    });
+    super(
+      'ImportStillRunning',
+      `Import ${jobId} is still ${status} after ${waitedMinutes} minutes of waiting (MAX_WAIT_MINUTES); it was not archived.`,
+      {
+        phase: 'wait',
+        retryable: false,
+        jobId,
+      },
+    );
     this.status = status;
     this.waitedMinutes = waitedMinutes;
   }

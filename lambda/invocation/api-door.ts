@@ -1,16 +1,16 @@
-import { API_BUDGET_MS } from '../contract/constants.ts';
+import { parseManifest } from '../archive/manifest.ts';
 import { archiveKeys } from '../contract/archive-keys.ts';
+import { API_BUDGET_MS } from '../contract/constants.ts';
 import { deadlineFrom, type InvocationClock } from '../core/deadline.ts';
 import { TimeBudgetError } from '../core/errors.ts';
-import { parseManifest } from '../archive/manifest.ts';
 import { listRestores } from '../restore/restore-records.ts';
-import { errorResponse, htmlResponse, jsonResponse, type ApiResponse } from './api-response.ts';
+import { type ApiResponse, errorResponse, htmlResponse, jsonResponse } from './api-response.ts';
 import { handOff } from './hand-off.ts';
 import type { ApiRequest, ArchiveAction } from './requests.ts';
+import { startRestore } from './restore-door.ts';
 import { resultBody } from './result-body.ts';
 import { runArchive } from './run-archive.ts';
 import { log, metrics, type Runtime } from './runtime.ts';
-import { startRestore } from './restore-door.ts';
 
 /** API Gateway: answers within API_BUDGET_MS, handing longer work to a later invocation. */
 export async function answerApi(request: ApiRequest, rt: Runtime, context: InvocationClock, requestId: string): Promise<ApiResponse> {
@@ -33,16 +33,29 @@ async function archiveNow(work: ArchiveAction, rt: Runtime, context: InvocationC
   try {
     const result = await runArchive(work, rt, requestId, deadline, false);
     if (result.outcome === 'BUSY') {
-      return jsonResponse(202, { jobId: work.jobId, status: 'ARCHIVING', message: 'Another delivery is archiving this job now; its manifest will follow.' });
+      return jsonResponse(202, {
+        jobId: work.jobId,
+        status: 'ARCHIVING',
+        message: 'Another delivery is archiving this job now; its manifest will follow.',
+      });
     }
     if (result.outcome !== 'RUNNING') return jsonResponse(200, resultBody(result));
     await handOffLogged(work, rt);
-    return jsonResponse(202, { jobId: work.jobId, status: result.job.status, message: 'The import is still running; it will be archived when it finishes.', job: result.job });
+    return jsonResponse(202, {
+      jobId: work.jobId,
+      status: result.job.status,
+      message: 'The import is still running; it will be archived when it finishes.',
+      job: result.job,
+    });
   } catch (error) {
     // A big archive may outlast the API's timeout: finish it in the background instead.
     if (!(error instanceof TimeBudgetError)) throw error;
     await handOffLogged(work, rt);
-    return jsonResponse(202, { jobId: work.jobId, status: 'ARCHIVING', message: 'Archiving takes longer than the API can wait; it continues in the background.' });
+    return jsonResponse(202, {
+      jobId: work.jobId,
+      status: 'ARCHIVING',
+      message: 'Archiving takes longer than the API can wait; it continues in the background.',
+    });
   }
 }
 

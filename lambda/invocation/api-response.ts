@@ -16,7 +16,11 @@ export function jsonResponse(statusCode: number, body: unknown): ApiResponse {
 export function htmlResponse(body: string): ApiResponse {
   return {
     statusCode: 200,
-    headers: { ...COMMON, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:" },
+    headers: {
+      ...COMMON,
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    },
     body,
     isBase64Encoded: false,
   };

@@ -1,5 +1,5 @@
-import { awaitOtherDelivery } from '../archive/await-other-delivery.ts';
 import type { ArchiveResult } from '../archive/archive-types.ts';
+import { awaitOtherDelivery } from '../archive/await-other-delivery.ts';
 import { type Deadline, deadlineFrom, type InvocationClock } from '../core/deadline.ts';
 import { ImportStillRunningError } from '../core/errors.ts';
 import { handOff } from './hand-off.ts';
@@ -26,7 +26,13 @@ export async function archiveInBackground(work: ArchiveAction, rt: Runtime, cont
   return resultBody(result);
 }
 
-async function afterOtherDelivery(work: ArchiveAction, rt: Runtime, requestId: string, deadline: Deadline, holder: { requestId: string; deadline: string }): Promise<ArchiveResult> {
+async function afterOtherDelivery(
+  work: ArchiveAction,
+  rt: Runtime,
+  requestId: string,
+  deadline: Deadline,
+  holder: { requestId: string; deadline: string },
+): Promise<ArchiveResult> {
   const manifest = await awaitOtherDelivery({ ...rt, log }, work.jobId, holder, deadline);
   if (manifest) return runArchive({ ...work, force: false }, rt, requestId, deadline, true);
   // The holder is out of time (crashed or stopped): its claim can be taken over now.
@@ -34,7 +40,12 @@ async function afterOtherDelivery(work: ArchiveAction, rt: Runtime, requestId: s
   return { outcome: 'BUSY', holder };
 }
 
-async function continueLater(work: ArchiveAction, rt: Runtime, waitingSince: string, result: Extract<ArchiveResult, { outcome: 'RUNNING' | 'BUSY' }>) {
+async function continueLater(
+  work: ArchiveAction,
+  rt: Runtime,
+  waitingSince: string,
+  result: Extract<ArchiveResult, { outcome: 'RUNNING' | 'BUSY' }>,
+) {
   const waitedMinutes = Math.floor((Date.now() - Date.parse(waitingSince)) / 60_000);
   const status = result.outcome === 'RUNNING' ? result.job.status : 'BEING_ARCHIVED';
   if (waitedMinutes >= rt.config.maxWaitMinutes) throw new ImportStillRunningError(work.jobId, status, waitedMinutes);

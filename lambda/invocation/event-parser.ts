@@ -35,7 +35,8 @@ function parseAsync(event: Json, log: Log | undefined): AsyncRequest {
   if ('detail-type' in event || ('detail' in event && 'source' in event)) {
     if (!isObject(event.detail)) throw new InvalidInputError('The EventBridge event has no detail object.');
     // Anyone who may put events on the bus could force: events never do (docs/contract.md).
-    if (event.detail.force !== undefined) log?.warn('Ignoring detail.force: events never force a re-archive', { jobId: event.detail.jobId });
+    if (event.detail.force !== undefined)
+      log?.warn('Ignoring detail.force: events never force a re-archive', { jobId: event.detail.jobId });
     return { source: 'eventbridge', work: { action: 'archive', jobId: requireJobId(event.detail.jobId, 'detail.jobId'), force: false } };
   }
   if ('jobId' in event) return { source: 'direct', work: directAction(event) };
@@ -47,9 +48,11 @@ function parseAsync(event: Json, log: Log | undefined): AsyncRequest {
 function directAction(event: Json): Action {
   const jobId = requireJobId(event.jobId, 'jobId');
   const action = event.action ?? 'archive';
-  if (action === 'archive') return { action, jobId, force: flag(event.force, 'force'), waitingSince: instant(event.waitingSince, 'waitingSince') };
+  if (action === 'archive')
+    return { action, jobId, force: flag(event.force, 'force'), waitingSince: instant(event.waitingSince, 'waitingSince') };
   if (action === 'restore-preview') return { action, jobId, types: types(event.types, 'types') };
-  if (action === 'restore-apply') return { action, jobId, previewJobId: requireJobId(event.previewJobId, 'previewJobId'), types: types(event.types, 'types') };
+  if (action === 'restore-apply')
+    return { action, jobId, previewJobId: requireJobId(event.previewJobId, 'previewJobId'), types: types(event.types, 'types') };
   throw new InvalidInputError('action must be "archive", "restore-preview" or "restore-apply".', jobId);
 }
 
@@ -94,14 +97,28 @@ function parseApi(event: Json, format: ApiFormat): ApiRequest {
     }
     case 'restoreApply': {
       const body = jsonBody(event, true);
-      return { source: 'api', format, work: { action: 'restore-apply', jobId, previewJobId: requireJobId(body.previewJobId, 'previewJobId'), types: types(body.types, 'types') } };
+      return {
+        source: 'api',
+        format,
+        work: {
+          action: 'restore-apply',
+          jobId,
+          previewJobId: requireJobId(body.previewJobId, 'previewJobId'),
+          types: types(body.types, 'types'),
+        },
+      };
     }
   }
 }
 
 /** The request body as a JSON object (API Gateway may base64-encode it). */
 function jsonBody(event: Json, required: boolean): Json {
-  const raw = typeof event.body === 'string' ? (event.isBase64Encoded === true ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  const raw =
+    typeof event.body === 'string'
+      ? event.isBase64Encoded === true
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body
+      : '';
   if (raw.trim() === '') {
     if (required) throw new InvalidInputError('The request needs a JSON body.');
     return {};
@@ -139,7 +156,8 @@ function flag(value: unknown, where: string): boolean {
 
 function instant(value: unknown, where: string): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value.length > 40 || Number.isNaN(Date.parse(value))) throw new InvalidInputError(`${where} must be an ISO-8601 time.`);
+  if (typeof value !== 'string' || value.length > 40 || Number.isNaN(Date.parse(value)))
+    throw new InvalidInputError(`${where} must be an ISO-8601 time.`);
   return new Date(value).toISOString();
 }
 

@@ -20,18 +20,29 @@ export async function handOff(rt: Runtime, payload: HandOffPayload, delaySeconds
   const body = JSON.stringify(payload);
   try {
     if (rt.config.queueUrl) {
-      await rt.sqs().send(new SendMessageCommand({ QueueUrl: rt.config.queueUrl, MessageBody: body, DelaySeconds: Math.min(900, Math.max(0, Math.round(delaySeconds))) }));
+      await rt.sqs().send(
+        new SendMessageCommand({
+          QueueUrl: rt.config.queueUrl,
+          MessageBody: body,
+          DelaySeconds: Math.min(900, Math.max(0, Math.round(delaySeconds))),
+        }),
+      );
       return 'queue';
     }
     if (!rt.config.functionName) {
       throw new Error('neither ARCHIVE_QUEUE_URL nor AWS_LAMBDA_FUNCTION_NAME is set');
     }
-    const out = await rt.lambda().send(new InvokeCommand({ FunctionName: rt.config.functionName, InvocationType: 'Event', Payload: Buffer.from(body) }));
+    const out = await rt
+      .lambda()
+      .send(new InvokeCommand({ FunctionName: rt.config.functionName, InvocationType: 'Event', Payload: Buffer.from(body) }));
     if (out.StatusCode !== 202) throw new Error(`Invoke answered ${out.StatusCode}`);
     return 'invoke';
   } catch (error) {
     throw new ArchiverError('HandOffFailed', `Could not hand job ${payload.jobId} to a later invocation.`, {
-      phase: 'wait', retryable: true, jobId: payload.jobId, cause: error,
+      phase: 'wait',
+      retryable: true,
+      jobId: payload.jobId,
+      cause: error,
     });
   }
 }

@@ -1,7 +1,7 @@
 import { API_BUDGET_MS } from '../contract/constants.ts';
 import { type Deadline, deadlineFrom, type InvocationClock } from '../core/deadline.ts';
 import { type RestoreStarted, startRestore as submitRestore } from '../restore/restore-job.ts';
-import { jsonResponse, type ApiResponse } from './api-response.ts';
+import { type ApiResponse, jsonResponse } from './api-response.ts';
 import { handOff } from './hand-off.ts';
 import type { RestoreApplyAction, RestorePreviewAction } from './requests.ts';
 import { log, metrics, type Runtime } from './runtime.ts';
@@ -14,7 +14,12 @@ export async function startRestore(work: RestoreAction, rt: Runtime, deadline: D
 }
 
 /** The same actions by direct invoke: the same answer, or a throw (409s are permanent). */
-export async function runRestoreInBackground(work: RestoreAction, rt: Runtime, context: InvocationClock, requestId: string): Promise<RestoreStarted> {
+export async function runRestoreInBackground(
+  work: RestoreAction,
+  rt: Runtime,
+  context: InvocationClock,
+  requestId: string,
+): Promise<RestoreStarted> {
   return restoreAndArchiveLater(work, rt, deadlineFrom(context, { capMs: API_BUDGET_MS }), requestId);
 }
 

@@ -1,18 +1,18 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import got from 'got';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { loadConfig, type ArchiverConfig } from '../contract/config.ts';
-import { environmentSource, secretsManagerSource, type CredentialSource } from '../isc/secret-source.ts';
-import { createIscClient, type IscClient } from '../isc/isc-client.ts';
-import { s3ArchiveStore, type ArchiveStore } from '../storage/archive-store.ts';
-import { ArchiveMetrics, asLog, createLogger } from '../telemetry/telemetry.ts';
+import got from 'got';
+import { type ArchiverConfig, loadConfig } from '../contract/config.ts';
 import { ARCHIVER } from '../contract/version.ts';
 import type { Log } from '../core/log.ts';
+import { createIscClient, type IscClient } from '../isc/isc-client.ts';
+import { type CredentialSource, environmentSource, secretsManagerSource } from '../isc/secret-source.ts';
+import { type ArchiveStore, s3ArchiveStore } from '../storage/archive-store.ts';
+import { ArchiveMetrics, asLog, createLogger } from '../telemetry/telemetry.ts';
 
 export interface Runtime {
   readonly config: ArchiverConfig;

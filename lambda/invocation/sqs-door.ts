@@ -28,7 +28,8 @@ export async function answerBatch(batch: SqsBatch, rt: Runtime, context: Invocat
       else await runRestoreInBackground(work, rt, context, holder);
     } catch (error) {
       metrics.failed(error);
-      const fields = error instanceof ArchiverError ? error.toLog() : { errorName: (error as Error)?.name, errorMessage: (error as Error)?.message };
+      const fields =
+        error instanceof ArchiverError ? error.toLog() : { errorName: (error as Error)?.name, errorMessage: (error as Error)?.message };
       log.error('Archive failed', { messageId: record.messageId, ...fields });
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }

@@ -73,10 +73,16 @@ function httpsUrl(value: string, field: string, source: string): string {
     throw new ConfigurationError(`"${field}" in the ISC credentials of ${source} is not a URL.`, 'secret');
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    throw new ConfigurationError(`"${field}" in the ISC credentials of ${source} must be an https URL (plain http only on a loopback host).`, 'secret');
+    throw new ConfigurationError(
+      `"${field}" in the ISC credentials of ${source} must be an https URL (plain http only on a loopback host).`,
+      'secret',
+    );
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new ConfigurationError(`"${field}" in the ISC credentials of ${source} must not carry credentials, a query or a fragment.`, 'secret');
+    throw new ConfigurationError(
+      `"${field}" in the ISC credentials of ${source} must not carry credentials, a query or a fragment.`,
+      'secret',
+    );
   }
   return url.href.replace(/\/+$/, '');
 }

@@ -1,16 +1,16 @@
 import type { Readable } from 'node:stream';
 import type { Got } from 'got';
 import { ArchiverError, IscError, TimeBudgetError } from '../core/errors.ts';
+import type { Log } from '../core/log.ts';
+import type { CallContext } from './isc-client.ts';
 import { asBuffer, firstHeader, iscErrorFrom, networkError, redirectRefused } from './isc-error.ts';
 import { importRequestBody } from './multipart-body.ts';
 import { iscUrl } from './redirects.ts';
 import { parseRetryAfter, retryDelay } from './retry-delay.ts';
-import { deadlineSignal } from './time-limit.ts';
-import { ISC_REQUEST_OPTIONS } from './token-request.ts';
-import type { CallContext } from './isc-client.ts';
 import type { CredentialSource } from './secret-source.ts';
+import { deadlineSignal } from './time-limit.ts';
 import type { TokenCache } from './token-cache.ts';
-import type { Log } from '../core/log.ts';
+import { ISC_REQUEST_OPTIONS } from './token-request.ts';
 
 export interface ImportSubmission {
   /**
@@ -60,7 +60,13 @@ export async function submitImport(deps: SubmissionDeps, path: string, submissio
     }
     if (ctx.deadline.remainingMs() <= 0) throw new TimeBudgetError(`No time left to submit POST ${path}.`, ctx.phase, ctx.jobId);
 
-    const body = importRequestBody({ data: submission.data(), dataBytes: submission.dataBytes, options: submission.options, fileName: submission.fileName ?? 'backup.json', phase: ctx.phase });
+    const body = importRequestBody({
+      data: submission.data(),
+      dataBytes: submission.dataBytes,
+      options: submission.options,
+      fileName: submission.fileName ?? 'backup.json',
+      phase: ctx.phase,
+    });
     let retryAfterMs: number | undefined;
     let failure: ArchiverError;
     try {
@@ -83,7 +89,15 @@ export async function submitImport(deps: SubmissionDeps, path: string, submissio
       const status = response.statusCode;
       if (status >= 200 && status < 300) return parseAccepted(asBuffer(response.body), path, ctx);
       if (status >= 300 && status < 400) {
-        throw redirectRefused('POST', url.href, status, firstHeader(response.headers.location), ctx.phase, ctx.jobId, 'an import is never re-sent elsewhere');
+        throw redirectRefused(
+          'POST',
+          url.href,
+          status,
+          firstHeader(response.headers.location),
+          ctx.phase,
+          ctx.jobId,
+          'an import is never re-sent elsewhere',
+        );
       }
       if (status === 401 && !refreshedAfter401) {
         // ISC refused the token, so it did not act: one fresh token, one more try.
@@ -92,7 +106,15 @@ export async function submitImport(deps: SubmissionDeps, path: string, submissio
         n--;
         continue;
       }
-      failure = iscErrorFrom({ status, method: 'POST', path, body: asBuffer(response.body), phase: ctx.phase, jobId: ctx.jobId, attempts: n });
+      failure = iscErrorFrom({
+        status,
+        method: 'POST',
+        path,
+        body: asBuffer(response.body),
+        phase: ctx.phase,
+        jobId: ctx.jobId,
+        attempts: n,
+      });
       if (status >= 500) throw outcomeUnknown(path, ctx, `ISC answered ${status}`, failure);
       retryAfterMs = status === 429 ? parseRetryAfter(firstHeader(response.headers['retry-after']), Date.now()) : undefined;
       if (retryAfterMs === undefined) throw failure;
@@ -111,7 +133,14 @@ export async function submitImport(deps: SubmissionDeps, path: string, submissio
     }
     const delay = retryDelay({ attempt: n, retryAfterMs, remainingMs: ctx.deadline.remainingMs(), random: deps.random });
     if (delay === undefined) throw failure;
-    deps.log.warn('ISC did not take the import; sending it again', { jobId: ctx.jobId, path, attempt: n, delayMs: delay, httpStatus: failure.httpStatus, code: failure.code });
+    deps.log.warn('ISC did not take the import; sending it again', {
+      jobId: ctx.jobId,
+      path,
+      attempt: n,
+      delayMs: delay,
+      httpStatus: failure.httpStatus,
+      code: failure.code,
+    });
     await ctx.deadline.sleep(delay);
   }
 }
@@ -125,7 +154,16 @@ function parseAccepted(body: Buffer, path: string, ctx: CallContext): unknown {
 }
 
 function outcomeUnknown(path: string, ctx: CallContext, what: string, cause: unknown): IscError {
-  return new IscError('IscImportOutcomeUnknown', `The import POST ${path} may have reached ISC, but ${what}; it is not sent again: check ISC's import jobs before submitting it again.`, {
-    phase: ctx.phase, retryable: false, jobId: ctx.jobId, httpStatus: (cause as { httpStatus?: number }).httpStatus, trackingId: (cause as { trackingId?: string }).trackingId, cause,
-  });
+  return new IscError(
+    'IscImportOutcomeUnknown',
+    `The import POST ${path} may have reached ISC, but ${what}; it is not sent again: check ISC's import jobs before submitting it again.`,
+    {
+      phase: ctx.phase,
+      retryable: false,
+      jobId: ctx.jobId,
+      httpStatus: (cause as { httpStatus?: number }).httpStatus,
+      trackingId: (cause as { trackingId?: string }).trackingId,
+      cause,
+    },
+  );
 }

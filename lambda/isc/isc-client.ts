@@ -1,16 +1,16 @@
 import type { Readable } from 'node:stream';
 import type { Got } from 'got';
-import { ArchiverError, IscError, StorageError, TimeBudgetError, type Phase } from '../core/errors.ts';
+import type { Deadline } from '../core/deadline.ts';
+import { ArchiverError, IscError, type Phase, StorageError, TimeBudgetError } from '../core/errors.ts';
+import type { Log } from '../core/log.ts';
+import { type ImportSubmission, submitImport } from './import-submission.ts';
 import { asBuffer, firstHeader, iscErrorFrom, networkError, redirectRefused, unexpectedSuccess } from './isc-error.ts';
-import { submitImport, type ImportSubmission } from './import-submission.ts';
 import { iscUrl, openGet } from './redirects.ts';
-import { ISC_REQUEST_OPTIONS, requestToken } from './token-request.ts';
 import { parseRetryAfter, retryDelay } from './retry-delay.ts';
+import type { CredentialSource } from './secret-source.ts';
 import { deadlineSignal } from './time-limit.ts';
 import { TokenCache } from './token-cache.ts';
-import type { CredentialSource } from './secret-source.ts';
-import type { Deadline } from '../core/deadline.ts';
-import type { Log } from '../core/log.ts';
+import { ISC_REQUEST_OPTIONS, requestToken } from './token-request.ts';
 
 export type { ImportSubmission } from './import-submission.ts';
 
@@ -94,7 +94,15 @@ export function createIscClient(options: IscClientOptions): IscClient {
           n--;
           continue;
         }
-        failure = iscErrorFrom({ status: result.status, method, path, body: result.body ?? Buffer.alloc(0), phase: ctx.phase, jobId: ctx.jobId, attempts: n });
+        failure = iscErrorFrom({
+          status: result.status,
+          method,
+          path,
+          body: result.body ?? Buffer.alloc(0),
+          phase: ctx.phase,
+          jobId: ctx.jobId,
+          attempts: n,
+        });
         retryAfterMs = parseRetryAfter(firstHeader(result.headers['retry-after']), Date.now());
       } catch (error) {
         if (error instanceof ArchiverError) {
@@ -110,7 +118,13 @@ export function createIscClient(options: IscClientOptions): IscClient {
       const delay = retryDelay({ attempt: n, retryAfterMs, remainingMs: ctx.deadline.remainingMs(), random });
       if (delay === undefined) throw failure;
       log.warn('ISC call failed; retrying', {
-        jobId: ctx.jobId, path, attempt: n, delayMs: delay, httpStatus: failure.httpStatus, trackingId: failure.trackingId, code: failure.code,
+        jobId: ctx.jobId,
+        path,
+        attempt: n,
+        delayMs: delay,
+        httpStatus: failure.httpStatus,
+        trackingId: failure.trackingId,
+        code: failure.code,
       });
       await ctx.deadline.sleep(delay);
     }
@@ -134,12 +148,20 @@ export function createIscClient(options: IscClientOptions): IscClient {
         if ('failed' in opened) return opened.failed;
         const body = await readAll(opened.body, JSON_LIMIT_BYTES);
         if (body === undefined) {
-          throw new IscError('IscInvalidBody', `ISC answered GET ${path} with more than ${JSON_LIMIT_BYTES} bytes, where a small JSON document was expected.`, { phase: ctx.phase, retryable: false, jobId: ctx.jobId });
+          throw new IscError(
+            'IscInvalidBody',
+            `ISC answered GET ${path} with more than ${JSON_LIMIT_BYTES} bytes, where a small JSON document was expected.`,
+            { phase: ctx.phase, retryable: false, jobId: ctx.jobId },
+          );
         }
         try {
           return { status: 200, headers: opened.headers, value: JSON.parse(body.toString('utf8')) };
         } catch {
-          throw new IscError('IscInvalidBody', `ISC answered GET ${path} with a body that is not JSON.`, { phase: ctx.phase, retryable: true, jobId: ctx.jobId });
+          throw new IscError('IscInvalidBody', `ISC answered GET ${path} with a body that is not JSON.`, {
+            phase: ctx.phase,
+            retryable: true,
+            jobId: ctx.jobId,
+          });
         }
       });
     },
@@ -165,13 +187,25 @@ export function createIscClient(options: IscClientOptions): IscClient {
         });
         const status = response.statusCode;
         if (status >= 300 && status < 400) {
-          throw redirectRefused('POST', url.href, status, firstHeader(response.headers.location), ctx.phase, ctx.jobId, 'a POST to ISC is never redirected');
+          throw redirectRefused(
+            'POST',
+            url.href,
+            status,
+            firstHeader(response.headers.location),
+            ctx.phase,
+            ctx.jobId,
+            'a POST to ISC is never redirected',
+          );
         }
         if (status < 200 || status >= 300) return { status, body: asBuffer(response.body), headers: response.headers };
         try {
           return { status, headers: response.headers, value: JSON.parse(asBuffer(response.body).toString('utf8')) as unknown };
         } catch {
-          throw new IscError('IscInvalidBody', `ISC answered POST ${path} with ${status} and a body that is not JSON.`, { phase: ctx.phase, retryable: true, jobId: ctx.jobId });
+          throw new IscError('IscInvalidBody', `ISC answered POST ${path} with ${status} and a body that is not JSON.`, {
+            phase: ctx.phase,
+            retryable: true,
+            jobId: ctx.jobId,
+          });
         }
       });
     },

@@ -1,5 +1,5 @@
 import { RequestError } from 'got';
-import { ArchiverError, IscError, TimeBudgetError, type Phase } from '../core/errors.ts';
+import { ArchiverError, IscError, type Phase, TimeBudgetError } from '../core/errors.ts';
 
 export interface IscFailure {
   readonly status: number;
@@ -75,7 +75,13 @@ export function iscErrorFrom(failure: IscFailure): IscError {
  * `deadline` is the signal the request was sent with: got reports its abort as a timeout, just like
  * its own per-request timeouts, so only the signal tells the two apart.
  */
-export function networkError(error: unknown, phase: Phase, jobId: string | undefined, attempts: number, deadline?: AbortSignal): ArchiverError {
+export function networkError(
+  error: unknown,
+  phase: Phase,
+  jobId: string | undefined,
+  attempts: number,
+  deadline?: AbortSignal,
+): ArchiverError {
   if (error instanceof ArchiverError) return error;
   const name = (error as Error | undefined)?.name;
   if (deadline?.aborted || name === 'AbortError') {
@@ -84,7 +90,11 @@ export function networkError(error: unknown, phase: Phase, jobId: string | undef
   const code = error instanceof RequestError ? error.code : (error as { code?: string } | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
   return new IscError('IscUnreachable', `ISC could not be reached or its answer was cut short (${code ?? name ?? 'error'}: ${message}).`, {
-    phase, retryable: true, jobId, attempts, cause: error,
+    phase,
+    retryable: true,
+    jobId,
+    attempts,
+    cause: error,
   });
 }
 
@@ -98,7 +108,15 @@ export function asBuffer(bytes: Uint8Array): Buffer {
  * downgrade to plain http. Permanent: asking again gets the same redirect. Only the target's
  * origin is named; its path and query may carry anything.
  */
-export function redirectRefused(method: string, from: string, status: number, location: string | undefined, phase: Phase, jobId: string | undefined, why: string): IscError {
+export function redirectRefused(
+  method: string,
+  from: string,
+  status: number,
+  location: string | undefined,
+  phase: Phase,
+  jobId: string | undefined,
+  why: string,
+): IscError {
   let target = 'no Location';
   if (location !== undefined) {
     try {
@@ -107,9 +125,16 @@ export function redirectRefused(method: string, from: string, status: number, lo
       target = 'an unreadable Location';
     }
   }
-  return new IscError('IscRedirectRefused', `ISC answered ${status} to ${method} ${new URL(from).pathname}, redirecting to ${target}; not followed: ${why}.`, {
-    phase, retryable: false, jobId, httpStatus: status,
-  });
+  return new IscError(
+    'IscRedirectRefused',
+    `ISC answered ${status} to ${method} ${new URL(from).pathname}, redirecting to ${target}; not followed: ${why}.`,
+    {
+      phase,
+      retryable: false,
+      jobId,
+      httpStatus: status,
+    },
+  );
 }
 
 /**
@@ -119,7 +144,10 @@ export function redirectRefused(method: string, from: string, status: number, lo
  */
 export function unexpectedSuccess(status: number, method: string, path: string, phase: Phase, jobId: string | undefined): IscError {
   return new IscError('IscUnexpectedHttpStatus', `ISC answered ${status} to ${method} ${path}, where a 200 with a document was expected.`, {
-    phase, retryable: true, jobId, httpStatus: status,
+    phase,
+    retryable: true,
+    jobId,
+    httpStatus: status,
   });
 }
 

@@ -26,11 +26,15 @@ export function parseImportStatus(body: unknown, jobId: string): ImportStatus {
   const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const status = record.status;
   if (typeof status !== 'string' || !KNOWN.has(status)) {
-    throw new IscError('IscUnexpectedStatus', `ISC reported import ${jobId} with status ${typeof status === 'string' ? JSON.stringify(status.slice(0, 40)) : 'missing'}.`, {
-      phase: 'status',
-      retryable: true,
-      jobId,
-    });
+    throw new IscError(
+      'IscUnexpectedStatus',
+      `ISC reported import ${jobId} with status ${typeof status === 'string' ? JSON.stringify(status.slice(0, 40)) : 'missing'}.`,
+      {
+        phase: 'status',
+        retryable: true,
+        jobId,
+      },
+    );
   }
   const text = (name: string) => (typeof record[name] === 'string' ? (record[name] as string) : null);
   return {

@@ -78,7 +78,12 @@ export function importRequestBody(parts: MultipartParts): MultipartBody {
 
 /** The data's length differs from the one announced: sent as is, the request would hang or be cut. */
 function lengthMismatch(read: number, expected: number, how: string, phase: Phase): IscError {
-  return new IscError('IscImportDataLength', `The import data held ${how} ${read} bytes where ${expected} were announced; the request was stopped before its end.`, {
-    phase, retryable: false,
-  });
+  return new IscError(
+    'IscImportDataLength',
+    `The import data held ${how} ${read} bytes where ${expected} were announced; the request was stopped before its end.`,
+    {
+      phase,
+      retryable: false,
+    },
+  );
 }

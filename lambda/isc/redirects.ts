@@ -58,7 +58,10 @@ export async function openGet(http: Got, target: GetTarget): Promise<OpenedGet> 
     if (next.protocol !== 'https:') throw refuse('ISC GETs follow redirects to https URLs only');
     if (hops + 1 > MAX_REDIRECTS) {
       throw new IscError('IscTooManyRedirects', `ISC redirected GET ${target.url.pathname} more than ${MAX_REDIRECTS} times.`, {
-        phase: target.phase, retryable: false, jobId: target.jobId, httpStatus: response.statusCode,
+        phase: target.phase,
+        retryable: false,
+        jobId: target.jobId,
+        httpStatus: response.statusCode,
       });
     }
     if (next.origin !== origin) authorized = false;
@@ -68,7 +71,9 @@ export async function openGet(http: Got, target: GetTarget): Promise<OpenedGet> 
 
 function responseOf(body: Request): Promise<{ statusCode: number; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
-    body.once('response', (response: { statusCode: number; headers: IncomingHttpHeaders }) => resolve({ statusCode: response.statusCode, headers: response.headers }));
+    body.once('response', (response: { statusCode: number; headers: IncomingHttpHeaders }) =>
+      resolve({ statusCode: response.statusCode, headers: response.headers }),
+    );
     // Stays attached: an error after the response (before the reader listens) must not go unhandled.
     body.on('error', reject);
   });

@@ -1,8 +1,8 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConfigurationError, ArchiverError, TimeBudgetError } from '../core/errors.ts';
-import { parseCredentials, type IscCredentials } from './credentials.ts';
-import { deadlineSignal, untilAborted } from './time-limit.ts';
 import type { Deadline } from '../core/deadline.ts';
+import { ArchiverError, ConfigurationError, TimeBudgetError } from '../core/errors.ts';
+import { type IscCredentials, parseCredentials } from './credentials.ts';
+import { deadlineSignal, untilAborted } from './time-limit.ts';
 
 export interface CredentialReadOptions {
   /** Read the secret again (after ISC rejected the cached credentials). */
@@ -22,11 +22,7 @@ export interface CredentialSource {
 export const SECRET_TTL_MS = 5 * 60_000;
 
 /** Reads the secret once per container and again after the TTL; concurrent callers share one read. */
-export function secretsManagerSource(
-  client: SecretsManagerClient,
-  secretId: string,
-  now: () => number = Date.now,
-): CredentialSource {
+export function secretsManagerSource(client: SecretsManagerClient, secretId: string, now: () => number = Date.now): CredentialSource {
   let cached: { value: IscCredentials; readAt: number } | undefined;
   let pending: Promise<IscCredentials> | undefined;
 
@@ -36,11 +32,16 @@ export function secretsManagerSource(
       const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }), { abortSignal: signal });
       secretString = out.SecretString;
     } catch (error) {
-      if (signal?.aborted) throw new TimeBudgetError(`The invocation ran out of time reading Secrets Manager secret ${secretId}.`, 'secret');
+      if (signal?.aborted)
+        throw new TimeBudgetError(`The invocation ran out of time reading Secrets Manager secret ${secretId}.`, 'secret');
       const name = (error as { name?: string }).name ?? 'Error';
-      const permanent = ['ResourceNotFoundException', 'AccessDeniedException', 'InvalidParameterException', 'DecryptionFailure'].includes(name);
+      const permanent = ['ResourceNotFoundException', 'AccessDeniedException', 'InvalidParameterException', 'DecryptionFailure'].includes(
+        name,
+      );
       const message = `Could not read the ISC credentials from Secrets Manager secret ${secretId} (${name}).`;
-      throw permanent ? new ConfigurationError(message, 'secret', error) : new ArchiverError('SecretUnavailable', message, { phase: 'secret', retryable: true, cause: error });
+      throw permanent
+        ? new ConfigurationError(message, 'secret', error)
+        : new ArchiverError('SecretUnavailable', message, { phase: 'secret', retryable: true, cause: error });
     }
     const value = parseCredentials(secretString, `secret ${secretId}`);
     cached = { value, readAt: now() };
@@ -55,7 +56,9 @@ export function secretsManagerSource(
         pending = undefined;
       });
       return untilAborted(pending, signal).catch((error: unknown) => {
-        throw signal?.aborted && !(error instanceof ArchiverError) ? new TimeBudgetError(`The invocation ran out of time waiting for Secrets Manager secret ${secretId}.`, 'secret') : error;
+        throw signal?.aborted && !(error instanceof ArchiverError)
+          ? new TimeBudgetError(`The invocation ran out of time waiting for Secrets Manager secret ${secretId}.`, 'secret')
+          : error;
       });
     },
   };

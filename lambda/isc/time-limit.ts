@@ -1,5 +1,5 @@
-import { TimeBudgetError, type Phase } from '../core/errors.ts';
 import type { Deadline } from '../core/deadline.ts';
+import { type Phase, TimeBudgetError } from '../core/errors.ts';
 
 /**
  * A signal that aborts when the deadline's time is spent, so a request (or a wait on one) ends

@@ -67,4 +67,3 @@ export const newline = (depth: number) => `\n${'  '.repeat(Math.min(depth, INDEN
 export function clipText(text: string, limit: number): ShownText {
   return text.length <= limit ? { text, shortened: false } : { text: cut(text, limit), shortened: true };
 }
-

@@ -2,15 +2,20 @@
 // and, from changes.json, each touched object with each changed field before and after.
 import type { Manifest } from '../archive/manifest.ts';
 import type { ChangeKind, ChangesDocument, FieldChange, ObjectChange } from '../domain/changes.ts';
+import { clipText, type ShownText } from './bounded-text.ts';
 import { escapeText } from './html-escape.ts';
+import { detailText } from './json-text.ts';
 import type { PageBudget } from './page-budget.ts';
 import { type ReportLimits, STALE_AFTER_STATE_MS } from './report-input.ts';
 import { listRows, moreNote, pre, short, time } from './section-parts.ts';
-import { clipText, type ShownText } from './bounded-text.ts';
-import { detailText } from './json-text.ts';
 import { valueText } from './value-text.ts';
 
-const NOT_RECORDED = { state: 'DISABLED', reason: 'Archived before changes were recorded.', afterExportJobId: null, afterExportedAt: null } as const;
+const NOT_RECORDED = {
+  state: 'DISABLED',
+  reason: 'Archived before changes were recorded.',
+  afterExportJobId: null,
+  afterExportedAt: null,
+} as const;
 const STATE_TONE: Record<string, string> = { COMPUTED: 'info', NONE: 'muted', DISABLED: 'muted', UNAVAILABLE: 'amber' };
 /** The order objects are listed in: what the import did first, what it left alone last. */
 const KIND_ORDER: readonly ChangeKind[] = ['CHANGED', 'CREATED', 'UNKNOWN', 'UNCHANGED'];
@@ -27,7 +32,9 @@ export function changesSection(m: Manifest, doc: ChangesDocument | null, budget:
 }
 
 function counts(c: Manifest['changes']['counts']): string {
-  const items = (['changed', 'created', 'unchanged', 'unknown'] as const).map((k) => `<li class="${k}"><span class="n">${Number(c?.[k] ?? 0)}</span> ${k}</li>`);
+  const items = (['changed', 'created', 'unchanged', 'unknown'] as const).map(
+    (k) => `<li class="${k}"><span class="n">${Number(c?.[k] ?? 0)}</span> ${k}</li>`,
+  );
   return `<ul class="totals" aria-label="Objects by change">\n${items.join('\n')}\n</ul>`;
 }
 
@@ -36,7 +43,9 @@ function when(m: Manifest, doc: ChangesDocument | null): string {
   const takenAt = m.changes.afterExportedAt ?? doc?.after?.exportedAt ?? null;
   const exportId = m.changes.afterExportJobId ?? doc?.after?.exportJobId ?? null;
   const gap = takenAt && m.completed ? Date.parse(takenAt) - Date.parse(m.completed) : Number.NaN;
-  const after = Number.isFinite(gap) ? `, ${gap >= 0 ? `${duration(gap)} after the import completed` : 'before the import was reported complete'}` : '';
+  const after = Number.isFinite(gap)
+    ? `, ${gap >= 0 ? `${duration(gap)} after the import completed` : 'before the import was reported complete'}`
+    : '';
   const before = doc?.before
     ? `the pre-import backup <code>${short(doc.before.exportJobId, 100)}</code>`
     : doc
@@ -62,7 +71,9 @@ function objectList(doc: ChangesDocument | null, budget: PageBudget, limits: Rep
   const objects = Array.isArray(doc?.objects) ? doc.objects : null;
   if (!objects) return budget.spend('<p class="more">The objects are listed in changes.json.</p>');
   if (objects.length === 0) return budget.spend('<p>The results list no imported objects to compare.</p>');
-  const legend = budget.spend(`<p class="legend">CHANGED: fields differ from the backup (the <code>created</code> and <code>modified</code> stamps are not compared) · CREATED: not in the backup · UNKNOWN: no backup to compare with, or not in the after-state · UNCHANGED: as in the backup.</p>`);
+  const legend = budget.spend(
+    `<p class="legend">CHANGED: fields differ from the backup (the <code>created</code> and <code>modified</code> stamps are not compared) · CREATED: not in the backup · UNKNOWN: no backup to compare with, or not in the after-state · UNCHANGED: as in the backup.</p>`,
+  );
   const cards: string[] = [];
   let cut = false;
   for (const object of inOrder(objects)) {
@@ -91,7 +102,8 @@ function objectCard(object: ObjectChange, budget: PageBudget, limits: ReportLimi
 <h3><span class="kind ${KIND_TONE[object?.change] ?? 'muted'}">${kind}</span> <span class="oname">${name}</span> <span class="otype">${short(object?.type, 200)}</span> <span class="oid">${id}</span></h3>`;
   if (!budget.take(heading)) return undefined;
   const fields = object.change === 'CHANGED' && Array.isArray(object.fields) ? object.fields : [];
-  if (object.change === 'CHANGED' && fields.length === 0) return heading + budget.spend('<p class="note">No field differences listed.</p></article>');
+  if (object.change === 'CHANGED' && fields.length === 0)
+    return heading + budget.spend('<p class="note">No field differences listed.</p></article>');
   if (fields.length === 0) return heading + budget.spend('</article>');
   const listed = listRows(fields, limits.fieldsPerObject, budget, (f) => fieldRow(f, limits));
   return `${heading}${budget.spend(`
@@ -104,7 +116,10 @@ function objectCard(object: ObjectChange, budget: PageBudget, limits: ReportLimi
 }
 
 function fieldRow(field: FieldChange, limits: ReportLimits): string {
-  const path = typeof field?.path === 'string' && field.path !== '' ? `<code>${short(field.path, 500)}</code>` : '<span class="absent">(the whole object)</span>';
+  const path =
+    typeof field?.path === 'string' && field.path !== ''
+      ? `<code>${short(field.path, 500)}</code>`
+      : '<span class="absent">(the whole object)</span>';
   return `<tr><td data-label="Field">${path}</td><td class="before" data-label="Before">${side(field, 'before', limits)}</td><td class="after" data-label="After">${side(field, 'after', limits)}</td></tr>`;
 }
 

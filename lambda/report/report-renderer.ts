@@ -2,14 +2,21 @@
 // layout"). It stays under REPORT_MAX_BYTES whatever ISC sends: every value is shortened
 // (value-text.ts), and every list draws on a share of one page budget (page-budget.ts).
 import type { Manifest } from '../archive/manifest.ts';
-import { byType, facts, footer, header, imported, messages, stateOf, totals } from './import-sections.ts';
 import { changesSection } from './changes-section.ts';
+import { byType, facts, footer, header, imported, messages, stateOf, totals } from './import-sections.ts';
 import { PageBudget, pageCost } from './page-budget.ts';
 import { page } from './page-shell.ts';
 import { REPORT_LIMITS, type ReportInput, type ReportLimits } from './report-input.ts';
 import { restoreOf, restoresFrom } from './restore-section.ts';
 
-export { REPORT_LIMITS, REPORT_LIST_LIMIT, REPORT_MAX_BYTES, type ReportInput, type ReportLimits, type RestoreEntry } from './report-input.ts';
+export {
+  REPORT_LIMITS,
+  REPORT_LIST_LIMIT,
+  REPORT_MAX_BYTES,
+  type ReportInput,
+  type ReportLimits,
+  type RestoreEntry,
+} from './report-input.ts';
 
 /**
  * How the page budget is shared. Sections draw in page order, each taking its weight's part of
@@ -48,7 +55,12 @@ function fullReport(input: ReportInput, limits: ReportLimits): string {
   const foot = budget.spend(footer(m));
   const samples = input.samples;
   const cancelled = m.status === 'CANCELLED';
-  const share = sharer(budget, ['restores', 'changes', ...(cancelled ? [] : ['byType' as const]), ...(samples ? (['errors', 'warnings', 'imported', 'infos'] as const) : [])]);
+  const share = sharer(budget, [
+    'restores',
+    'changes',
+    ...(cancelled ? [] : ['byType' as const]),
+    ...(samples ? (['errors', 'warnings', 'imported', 'infos'] as const) : []),
+  ]);
   const t = m.summary.totals;
   const parts = [
     budget.spend(`${header(m, limits)}\n${nav(input)}`),

@@ -49,13 +49,21 @@ function selection(s: RestoreLink['selection'] | undefined): string {
 export function restoresFrom(restores: readonly RestoreEntry[] | undefined, budget: PageBudget, limits: ReportLimits): string {
   if (!Array.isArray(restores) || restores.length === 0) return '';
   const newestFirst = [...restores].sort((a, b) => String(b?.at).localeCompare(String(a?.at)));
-  const listed = listRows(newestFirst, limits.listEntries, budget, (r) =>
-    `<tr><td data-label="Started">${time(r?.at)}</td><td data-label="Job">${reportLink(r?.jobId)}</td><td data-label="Kind">${r?.preview ? 'Preview' : 'Apply'}</td></tr>`,
+  const listed = listRows(
+    newestFirst,
+    limits.listEntries,
+    budget,
+    (r) =>
+      `<tr><td data-label="Started">${time(r?.at)}</td><td data-label="Job">${reportLink(r?.jobId)}</td><td data-label="Kind">${r?.preview ? 'Preview' : 'Apply'}</td></tr>`,
   );
-  return budget.spend(`<h2 id="restores">Restores of this import (${restores.length})</h2>
+  return (
+    budget.spend(`<h2 id="restores">Restores of this import (${restores.length})</h2>
 <div class="scroll"><table class="list">
 <thead><tr><th scope="col">Started</th><th scope="col">Job</th><th scope="col">Kind</th></tr></thead>
 <tbody>
-`) + listed.html + budget.spend(`
-</tbody></table></div>${moreNote(listed, restores.length, 'GET /imports/{jobId}', 'more restores')}`);
+`) +
+    listed.html +
+    budget.spend(`
+</tbody></table></div>${moreNote(listed, restores.length, 'GET /imports/{jobId}', 'more restores')}`)
+  );
 }

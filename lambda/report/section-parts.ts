@@ -1,6 +1,6 @@
+import { clipText, type ShownText } from './bounded-text.ts';
 import { escapeHtml as e, escapeText } from './html-escape.ts';
 import type { PageBudget } from './page-budget.ts';
-import { clipText, type ShownText } from './bounded-text.ts';
 
 /** Where the full text of something the report shortens or leaves out can be read. */
 export type Source = 'results.json' | 'changes.json' | 'manifest.json' | 'GET /imports/{jobId}';

@@ -60,7 +60,9 @@ function writeValue(root: unknown, out: BoundedText): void {
       out.write(`${newline(stack.length)}}`);
       continue;
     }
-    out.write(`${frame.written++ > 0 ? ',' : ''}${newline(stack.length)}${JSON.stringify(key.length > out.limit ? cut(key, out.limit) : key)}: `);
+    out.write(
+      `${frame.written++ > 0 ? ',' : ''}${newline(stack.length)}${JSON.stringify(key.length > out.limit ? cut(key, out.limit) : key)}: `,
+    );
     open(frame.source[key]);
   }
 }
@@ -82,4 +84,3 @@ function scalar(value: unknown, limit: number): string {
   if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   return 'null';
 }
-

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import type { ObjectRef } from '../domain/summary.ts';
 import type { ManifestObject } from '../archive/manifest.ts';
+import type { ObjectRef } from '../domain/summary.ts';
 import { ExportDocumentCheck } from '../results/export-document-check.ts';
 import { ResultsScanner } from '../results/results-scanner.ts';
 import type { ArchiveStore } from '../storage/archive-store.ts';

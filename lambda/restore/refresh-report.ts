@@ -1,6 +1,6 @@
 import type { ArchiveDeps } from '../archive/archive-types.ts';
 import { ArchiveClaim, manifestArchivedSince } from '../archive/claim.ts';
-import { parseManifest, type Manifest } from '../archive/manifest.ts';
+import { type Manifest, parseManifest } from '../archive/manifest.ts';
 import { writeManifest, writeReport } from '../archive/write-steps.ts';
 import type { ArchiveKeys } from '../contract/archive-keys.ts';
 import { beforeTheEnd, type Deadline } from '../core/deadline.ts';
@@ -14,11 +14,25 @@ import { listRestores } from './restore-records.ts';
  * manifest read, under the job's claim like any writer). Best effort: the restore has started
  * whatever happens here, and GET /imports/{jobId} lists the restores in any case.
  */
-export async function refreshReport(deps: ArchiveDeps, keys: ArchiveKeys, jobId: string, requestId: string, deadline: Deadline): Promise<void> {
+export async function refreshReport(
+  deps: ArchiveDeps,
+  keys: ArchiveKeys,
+  jobId: string,
+  requestId: string,
+  deadline: Deadline,
+): Promise<void> {
   const { store, log } = deps;
   const signal = beforeTheEnd(deadline);
   const me = { requestId, deadline: new Date(deadline.endsAt()).toISOString() };
-  const claim = await ArchiveClaim.take(store, keys.lease, me, () => Date.now(), log, signal, manifestArchivedSince(store, keys.manifest, signal));
+  const claim = await ArchiveClaim.take(
+    store,
+    keys.lease,
+    me,
+    () => Date.now(),
+    log,
+    signal,
+    manifestArchivedSince(store, keys.manifest, signal),
+  );
   if (!(claim instanceof ArchiveClaim)) {
     log.info('The original is being archived now; its report keeps its old restore list', { jobId, holder: claim.requestId });
     return;

@@ -7,9 +7,11 @@ export const PREVIEW_VALID_MS = 24 * 60 * 60_000;
 /** Why `original`'s archive cannot be restored from, or undefined when its backup is there. */
 export function backupProblem(original: Manifest | undefined, jobId: string): string | undefined {
   if (!original) return `Import ${jobId} has not been archived: archive it first, then restore from its backup.`;
-  if (original.backup.state !== 'ARCHIVED') return `Import ${jobId} has no archived backup (${original.backup.state}: ${original.backup.reason}).`;
+  if (original.backup.state !== 'ARCHIVED')
+    return `Import ${jobId} has no archived backup (${original.backup.state}: ${original.backup.reason}).`;
   if (!original.objects.some((o) => o.role === 'backup')) return `The archive of ${jobId} names no backup object.`;
-  if (!original.objects.some((o) => o.role === 'results')) return `The archive of ${jobId} has no results, so what the import touched is unknown.`;
+  if (!original.objects.some((o) => o.role === 'results'))
+    return `The archive of ${jobId} has no results, so what the import touched is unknown.`;
   return undefined;
 }
 
@@ -18,14 +20,22 @@ export function backupProblem(original: Manifest | undefined, jobId: string): st
  * an archived restore preview of the same job and selection, archived in the last 24 hours, whose
  * results hold no errors.
  */
-export function previewProblem(preview: Manifest | undefined, previewJobId: string, jobId: string, selection: RestoreSelection, now: number): string | undefined {
+export function previewProblem(
+  preview: Manifest | undefined,
+  previewJobId: string,
+  jobId: string,
+  selection: RestoreSelection,
+  now: number,
+): string | undefined {
   if (!preview) return `Preview ${previewJobId} has not been archived yet (it may still be running): wait for it, then apply.`;
   const link = preview.restore;
-  if (!link || !link.preview) return `Job ${previewJobId} is not a restore preview.`;
+  if (!link?.preview) return `Job ${previewJobId} is not a restore preview.`;
   if (link.of !== jobId) return `Preview ${previewJobId} previews a restore of ${link.of}, not of ${jobId}.`;
   if (preview.status !== 'COMPLETE') return `Preview ${previewJobId} ended ${preview.status}, not COMPLETE.`;
-  if (preview.summary.totals.errors > 0) return `Preview ${previewJobId} reported ${preview.summary.totals.errors} errors: fix them and preview again.`;
-  if (!sameSelection(link.selection, selection)) return `Preview ${previewJobId} selected other objects than this apply would restore: preview again.`;
+  if (preview.summary.totals.errors > 0)
+    return `Preview ${previewJobId} reported ${preview.summary.totals.errors} errors: fix them and preview again.`;
+  if (!sameSelection(link.selection, selection))
+    return `Preview ${previewJobId} selected other objects than this apply would restore: preview again.`;
   const age = now - Date.parse(preview.archivedAt);
   if (!(age <= PREVIEW_VALID_MS)) return `Preview ${previewJobId} was archived more than 24 hours ago: preview again.`;
   return undefined;

@@ -1,18 +1,17 @@
 import { PassThrough, type Readable } from 'node:stream';
 import type { ArchiveDeps } from '../archive/archive-types.ts';
-import { parseManifest, type Manifest, type ManifestObject, type RestoreSelection } from '../archive/manifest.ts';
+import { type Manifest, type ManifestObject, parseManifest, type RestoreSelection } from '../archive/manifest.ts';
 import { archiveKeys } from '../contract/archive-keys.ts';
+import { bestEffort } from '../core/background.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { IscError, RestoreRefusedError } from '../core/errors.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
 import { backupHoldings, touchedObjects } from './archived-documents.ts';
+import { refreshReport } from './refresh-report.ts';
 import { backupProblem, previewProblem } from './restore-guard.ts';
 import { type NotRestorable, planRestore } from './restore-plan.ts';
 import { lockApply, markApplied, recordRestore, unlockApply, writeRestoreLink } from './restore-records.ts';
 import { verifiedBackup } from './verified-backup.ts';
-import { refreshReport } from './refresh-report.ts';
-import { bestEffort } from '../core/background.ts';
-
 
 export interface RestoreRequest {
   readonly jobId: string;
@@ -61,7 +60,10 @@ export async function startRestore(request: RestoreRequest, deps: ArchiveDeps, d
   const holdings = await backupHoldings(store, backup, new Set(touched.map((o) => o.type)));
   const plan = planRestore(touched, holdings, request.types);
   if (plan.selection.includeTypes.length === 0) {
-    throw new RestoreRefusedError(`Nothing to restore for ${jobId}: none of the objects it touched${request.types ? ' of those types' : ''} is in its backup.`, jobId);
+    throw new RestoreRefusedError(
+      `Nothing to restore for ${jobId}: none of the objects it touched${request.types ? ' of those types' : ''} is in its backup.`,
+      jobId,
+    );
   }
 
   // 3. An apply: the preview allows it, and this is the first apply of that preview.
@@ -72,10 +74,25 @@ export async function startRestore(request: RestoreRequest, deps: ArchiveDeps, d
     if (refused) throw new RestoreRefusedError(refused, jobId);
     const other = await lockApply(store, keys, request.previewJobId, request.requestId, at);
     if (other?.state === 'SUBMITTED') {
-      log.info('This preview was applied already; not submitting again', { jobId, previewJobId: request.previewJobId, restoreJobId: other.jobId });
-      return { jobId: other.jobId, restoreOf: jobId, preview: false, selection: plan.selection, notRestorable: plan.notRestorable, previewJobId: request.previewJobId };
+      log.info('This preview was applied already; not submitting again', {
+        jobId,
+        previewJobId: request.previewJobId,
+        restoreJobId: other.jobId,
+      });
+      return {
+        jobId: other.jobId,
+        restoreOf: jobId,
+        preview: false,
+        selection: plan.selection,
+        notRestorable: plan.notRestorable,
+        previewJobId: request.previewJobId,
+      };
     }
-    if (other) throw new RestoreRefusedError(`An apply of preview ${request.previewJobId} is being submitted since ${other.at}; check ISC's imports before trying again.`, jobId);
+    if (other)
+      throw new RestoreRefusedError(
+        `An apply of preview ${request.previewJobId} is being submitted since ${other.at}; check ISC's imports before trying again.`,
+        jobId,
+      );
   }
 
   // 4. Submit the backup, unchanged, narrowed by options.
@@ -84,7 +101,11 @@ export async function startRestore(request: RestoreRequest, deps: ArchiveDeps, d
   let submitted: unknown;
   try {
     const data = () => later(() => verifiedBackup(store, backup, jobId));
-    submitted = await deps.isc.postImport(iscPaths(deps.config.apiVersion).importStart(preview), { data, dataBytes: backup.bytes, options }, ctx);
+    submitted = await deps.isc.postImport(
+      iscPaths(deps.config.apiVersion).importStart(preview),
+      { data, dataBytes: backup.bytes, options },
+      ctx,
+    );
   } catch (error) {
     // Refused before ISC could act (our check, or ISC's own 4xx): the apply may be tried again.
     if (request.previewJobId !== undefined && surelyNotApplied(error)) await unlockApply(store, keys, request.previewJobId);
@@ -97,9 +118,26 @@ export async function startRestore(request: RestoreRequest, deps: ArchiveDeps, d
   await writeRestoreLink(store, archiveKeys(deps.config.prefix, tenant, restoreJobId), link);
   await recordRestore(store, keys, { jobId: restoreJobId, preview, at, previewJobId: request.previewJobId ?? null });
   if (request.previewJobId !== undefined) await markApplied(store, keys, request.previewJobId, restoreJobId, at);
-  await bestEffort(() => refreshReport(deps, keys, jobId, request.requestId, deadline), log, 'Refreshing the original report\'s restore list', { jobId });
-  log.info(preview ? 'Restore preview submitted' : 'Restore submitted', { jobId, restoreJobId, includeTypes: options.includeTypes, notRestorable: plan.notRestorable.length });
-  return { jobId: restoreJobId, restoreOf: jobId, preview, selection: plan.selection, notRestorable: plan.notRestorable, previewJobId: request.previewJobId ?? null };
+  await bestEffort(
+    () => refreshReport(deps, keys, jobId, request.requestId, deadline),
+    log,
+    "Refreshing the original report's restore list",
+    { jobId },
+  );
+  log.info(preview ? 'Restore preview submitted' : 'Restore submitted', {
+    jobId,
+    restoreJobId,
+    includeTypes: options.includeTypes,
+    notRestorable: plan.notRestorable.length,
+  });
+  return {
+    jobId: restoreJobId,
+    restoreOf: jobId,
+    preview,
+    selection: plan.selection,
+    notRestorable: plan.notRestorable,
+    previewJobId: request.previewJobId ?? null,
+  };
 }
 
 async function readManifest(deps: ArchiveDeps, tenant: string, jobId: string): Promise<Manifest | undefined> {
@@ -135,7 +173,11 @@ function surelyNotApplied(error: unknown): boolean {
 function jobIdOf(answer: unknown, jobId: string): string {
   const id = typeof answer === 'object' && answer !== null ? (answer as { jobId?: unknown }).jobId : undefined;
   if (typeof id !== 'string' || !/^[0-9a-f-]{32,36}$/i.test(id)) {
-    throw new IscError('IscUnexpectedAnswer', `ISC accepted the restore of ${jobId} but named no import job; check ISC's imports.`, { phase: 'restore', retryable: false, jobId });
+    throw new IscError('IscUnexpectedAnswer', `ISC accepted the restore of ${jobId} but named no import job; check ISC's imports.`, {
+      phase: 'restore',
+      retryable: false,
+      jobId,
+    });
   }
   return id.toLowerCase();
 }

@@ -1,6 +1,6 @@
+import type { RestoreSelection } from '../archive/manifest.ts';
 import { IMPORTABLE_TYPES } from '../contract/constants.ts';
 import type { ObjectRef } from '../domain/summary.ts';
-import type { RestoreSelection } from '../archive/manifest.ts';
 
 /** A touched object that restore cannot bring back, and why (the README's limits). */
 export interface NotRestorable {
@@ -38,7 +38,10 @@ export function planRestore(touched: readonly ObjectRef[], backupHolds: readonly
       notRestorable.push({ ...object, reason: `Import does not support ${object.type} objects.` });
       continue;
     }
-    const held = (object.id && byId.get(`${object.type}\u0000${object.id}`)) || (object.name && byName.get(`${object.type}\u0000${object.name}`)) || undefined;
+    const held =
+      (object.id && byId.get(`${object.type}\u0000${object.id}`)) ||
+      (object.name && byName.get(`${object.type}\u0000${object.name}`)) ||
+      undefined;
     if (!held?.id) {
       notRestorable.push({ ...object, reason: 'Not in the pre-import backup: the import created it, and restore cannot delete.' });
       continue;
@@ -60,5 +63,11 @@ export function sameSelection(a: RestoreSelection, b: RestoreSelection): boolean
 
 function canonical(selection: RestoreSelection): string {
   const types = [...selection.includeTypes].sort();
-  return JSON.stringify(types.map((t) => [t, [...(selection.objectOptions[t]?.includedIds ?? [])].sort(), [...(selection.objectOptions[t]?.includedNames ?? [])].sort()]));
+  return JSON.stringify(
+    types.map((t) => [
+      t,
+      [...(selection.objectOptions[t]?.includedIds ?? [])].sort(),
+      [...(selection.objectOptions[t]?.includedNames ?? [])].sort(),
+    ]),
+  );
 }

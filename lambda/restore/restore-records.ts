@@ -1,6 +1,6 @@
+import type { RestoreLink } from '../archive/manifest.ts';
 import type { ArchiveKeys } from '../contract/archive-keys.ts';
 import { CONTENT_TYPES } from '../contract/constants.ts';
-import type { RestoreLink } from '../archive/manifest.ts';
 import type { ArchiveStore } from '../storage/archive-store.ts';
 
 // What the restore routes write in S3 besides the archives themselves:
@@ -40,17 +40,31 @@ export async function listRestores(store: ArchiveStore, originalKeys: ArchiveKey
 }
 
 /** The state of one preview's apply: being submitted (by whom), or submitted as an import job. */
-export type ApplyRecord = { readonly state: 'SUBMITTING'; readonly by: string; readonly at: string } | { readonly state: 'SUBMITTED'; readonly jobId: string; readonly at: string };
+export type ApplyRecord =
+  | { readonly state: 'SUBMITTING'; readonly by: string; readonly at: string }
+  | { readonly state: 'SUBMITTED'; readonly jobId: string; readonly at: string };
 
 /** Takes the apply lock of a preview; returns the record found instead when another apply has it. */
-export async function lockApply(store: ArchiveStore, originalKeys: ArchiveKeys, previewJobId: string, by: string, at: string): Promise<ApplyRecord | undefined> {
+export async function lockApply(
+  store: ArchiveStore,
+  originalKeys: ArchiveKeys,
+  previewJobId: string,
+  by: string,
+  at: string,
+): Promise<ApplyRecord | undefined> {
   const key = originalKeys.restoreApply(previewJobId);
   if (await store.putConditional(key, json({ state: 'SUBMITTING', by, at }), CONTENT_TYPES.json, { ifNoneMatch: '*' })) return undefined;
   const found = await store.get(key);
   return found ? (JSON.parse(found.body.toString('utf8')) as ApplyRecord) : { state: 'SUBMITTING', by: 'unknown', at };
 }
 
-export async function markApplied(store: ArchiveStore, originalKeys: ArchiveKeys, previewJobId: string, jobId: string, at: string): Promise<void> {
+export async function markApplied(
+  store: ArchiveStore,
+  originalKeys: ArchiveKeys,
+  previewJobId: string,
+  jobId: string,
+  at: string,
+): Promise<void> {
   await store.put(originalKeys.restoreApply(previewJobId), json({ state: 'SUBMITTED', jobId, at }), CONTENT_TYPES.json);
 }
 

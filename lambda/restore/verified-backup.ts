@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
-import { RestoreRefusedError } from '../core/errors.ts';
+import { type Readable, Transform } from 'node:stream';
 import type { ManifestObject } from '../archive/manifest.ts';
+import { RestoreRefusedError } from '../core/errors.ts';
 import type { ArchiveStore } from '../storage/archive-store.ts';
 
 /**
@@ -14,7 +14,11 @@ export async function verifiedBackup(store: ArchiveStore, object: ManifestObject
   if (!source) throw new RestoreRefusedError(`The archived backup ${object.key} is missing from the bucket.`, jobId);
   const hash = createHash('sha256');
   let bytes = 0;
-  const mismatch = () => new RestoreRefusedError(`The archived backup ${object.key} does not match the manifest (sha256 or size differ): it was not submitted.`, jobId);
+  const mismatch = () =>
+    new RestoreRefusedError(
+      `The archived backup ${object.key} does not match the manifest (sha256 or size differ): it was not submitted.`,
+      jobId,
+    );
   const check = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       bytes += chunk.length;

@@ -5,9 +5,18 @@ import { JsonSyntaxError } from './invalid-json-error.ts';
 // or leave a small state for the next one. No token is ever held: callers that want a token's
 // text keep the bytes themselves.
 
-export const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a;
-export const OPEN_OBJECT = 0x7b, CLOSE_OBJECT = 0x7d, OPEN_ARRAY = 0x5b, CLOSE_ARRAY = 0x5d;
-export const SPACE = 0x20, TAB = 0x09, LF = 0x0a, CR = 0x0d;
+export const QUOTE = 0x22,
+  BACKSLASH = 0x5c,
+  COMMA = 0x2c,
+  COLON = 0x3a;
+export const OPEN_OBJECT = 0x7b,
+  CLOSE_OBJECT = 0x7d,
+  OPEN_ARRAY = 0x5b,
+  CLOSE_ARRAY = 0x5d;
+export const SPACE = 0x20,
+  TAB = 0x09,
+  LF = 0x0a,
+  CR = 0x0d;
 
 /** What may follow a backslash, apart from `u`: \" \\ \/ \b \f \n \r \t. */
 const SIMPLE_ESCAPE = new Uint8Array(256);
@@ -21,7 +30,8 @@ for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
  * 0 to 3 hex digits read (2 to 5). 0: none.
  */
 export type PendingEscape = number;
-const AFTER_BACKSLASH = 1, AFTER_U = 2;
+const AFTER_BACKSLASH = 1,
+  AFTER_U = 2;
 
 /**
  * Where the string whose content starts at `from` closes: the index of its closing quote, or, when
@@ -83,8 +93,25 @@ export function resumeString(buf: Uint8Array, from: number, pending: PendingEsca
 // Literals: a DFA over bytes. States below END are inside a literal; END means the byte before
 // was its last; FAIL means the literal is malformed. ACCEPTS marks states a literal may end in.
 const S = {
-  MINUS: 1, ZERO: 2, INT: 3, DOT: 4, FRAC: 5, E: 6, E_SIGN: 7, EXP: 8,
-  T1: 9, T2: 10, T3: 11, F1: 12, F2: 13, F3: 14, F4: 15, N1: 16, N2: 17, N3: 18, WORD: 19,
+  MINUS: 1,
+  ZERO: 2,
+  INT: 3,
+  DOT: 4,
+  FRAC: 5,
+  E: 6,
+  E_SIGN: 7,
+  EXP: 8,
+  T1: 9,
+  T2: 10,
+  T3: 11,
+  F1: 12,
+  F2: 13,
+  F3: 14,
+  F4: 15,
+  N1: 16,
+  N2: 17,
+  N3: 18,
+  WORD: 19,
 } as const;
 export const LITERAL_END = 254;
 const FAIL = 255;
@@ -99,18 +126,38 @@ function on(state: number, bytes: string, next: number): void {
 }
 {
   const digits = '0123456789';
-  on(0, '-', S.MINUS); on(0, '0', S.ZERO); on(0, '123456789', S.INT); on(0, 't', S.T1); on(0, 'f', S.F1); on(0, 'n', S.N1);
+  on(0, '-', S.MINUS);
+  on(0, '0', S.ZERO);
+  on(0, '123456789', S.INT);
+  on(0, 't', S.T1);
+  on(0, 'f', S.F1);
+  on(0, 'n', S.N1);
   for (let c = 0; c < 256; c++) LITERAL_START[c] = NEXT[c]! === FAIL ? 0 : NEXT[c]!;
   NEXT.fill(FAIL, 0, 256);
-  on(S.MINUS, '0', S.ZERO); on(S.MINUS, '123456789', S.INT);
+  on(S.MINUS, '0', S.ZERO);
+  on(S.MINUS, '123456789', S.INT);
   on(S.INT, digits, S.INT);
-  for (const s of [S.ZERO, S.INT]) { on(s, '.', S.DOT); on(s, 'eE', S.E); }
+  for (const s of [S.ZERO, S.INT]) {
+    on(s, '.', S.DOT);
+    on(s, 'eE', S.E);
+  }
   on(S.DOT, digits, S.FRAC);
-  on(S.FRAC, digits, S.FRAC); on(S.FRAC, 'eE', S.E);
-  on(S.E, '+-', S.E_SIGN); on(S.E, digits, S.EXP); on(S.E_SIGN, digits, S.EXP); on(S.EXP, digits, S.EXP);
-  on(S.T1, 'r', S.T2); on(S.T2, 'u', S.T3); on(S.T3, 'e', S.WORD);
-  on(S.F1, 'a', S.F2); on(S.F2, 'l', S.F3); on(S.F3, 's', S.F4); on(S.F4, 'e', S.WORD);
-  on(S.N1, 'u', S.N2); on(S.N2, 'l', S.N3); on(S.N3, 'l', S.WORD);
+  on(S.FRAC, digits, S.FRAC);
+  on(S.FRAC, 'eE', S.E);
+  on(S.E, '+-', S.E_SIGN);
+  on(S.E, digits, S.EXP);
+  on(S.E_SIGN, digits, S.EXP);
+  on(S.EXP, digits, S.EXP);
+  on(S.T1, 'r', S.T2);
+  on(S.T2, 'u', S.T3);
+  on(S.T3, 'e', S.WORD);
+  on(S.F1, 'a', S.F2);
+  on(S.F2, 'l', S.F3);
+  on(S.F3, 's', S.F4);
+  on(S.F4, 'e', S.WORD);
+  on(S.N1, 'u', S.N2);
+  on(S.N2, 'l', S.N3);
+  on(S.N3, 'l', S.WORD);
   // In a state that may end, any byte that does not go on ends the literal; the grammar then
   // decides whether that byte may follow (`truex` and `01` fail there).
   for (const s of [S.ZERO, S.INT, S.FRAC, S.EXP, S.WORD]) {

@@ -1,6 +1,20 @@
 import { JsonSyntaxError } from './invalid-json-error.ts';
 import {
-  CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, CR, LF, LITERAL_START, literalEnd, OPEN_ARRAY, OPEN_OBJECT, printable, QUOTE, SPACE, stringEnd, TAB,
+  CLOSE_ARRAY,
+  CLOSE_OBJECT,
+  COLON,
+  COMMA,
+  CR,
+  LF,
+  LITERAL_START,
+  literalEnd,
+  OPEN_ARRAY,
+  OPEN_OBJECT,
+  printable,
+  QUOTE,
+  SPACE,
+  stringEnd,
+  TAB,
 } from './json-lexer.ts';
 import { Expect, growKinds, Lex, type WalkState } from './json-walk-state.ts';
 

@@ -1,13 +1,28 @@
 import { InvalidJsonError, JsonSyntaxError } from './invalid-json-error.ts';
 import {
-  CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, CR, LF, LITERAL_START, literalComplete, literalEnd, OPEN_ARRAY, OPEN_OBJECT, printable, QUOTE,
-  resumeString, SPACE, stringEnd, TAB,
+  CLOSE_ARRAY,
+  CLOSE_OBJECT,
+  COLON,
+  COMMA,
+  CR,
+  LF,
+  LITERAL_START,
+  literalComplete,
+  literalEnd,
+  OPEN_ARRAY,
+  OPEN_OBJECT,
+  printable,
+  QUOTE,
+  resumeString,
+  SPACE,
+  stringEnd,
+  TAB,
 } from './json-lexer.ts';
 import { passOver } from './json-pass-over.ts';
-import { SpanningBytes } from './spanning-bytes.ts';
-import { CAPTURE_LIMIT, type PathKey, type ValueKind, type Visit, type WalkerOptions } from './json-walk-options.ts';
 import { decodeJsonString, KeyCache } from './json-text.ts';
+import { CAPTURE_LIMIT, type PathKey, type ValueKind, type Visit, type WalkerOptions } from './json-walk-options.ts';
 import { Expect, Lex, newWalkState, passing, pushKind, type WalkedFrame } from './json-walk-state.ts';
+import { SpanningBytes } from './spanning-bytes.ts';
 
 export { InvalidJsonError, NotExportDocumentError, NotImportResultsError } from './invalid-json-error.ts';
 
@@ -202,7 +217,8 @@ export class JsonStreamWalker {
       case CLOSE_ARRAY: {
         const array = c === CLOSE_ARRAY;
         if (state.depth === 0 || state.kinds[state.depth] !== (array ? 1 : 0)) this.#fail('Unbalanced bracket', i);
-        if (expect !== Expect.CommaOrEnd && expect !== (array ? Expect.ValueOrEnd : Expect.KeyOrEnd)) this.#fail('Unexpected end of container', i);
+        if (expect !== Expect.CommaOrEnd && expect !== (array ? Expect.ValueOrEnd : Expect.KeyOrEnd))
+          this.#fail('Unexpected end of container', i);
         this.#closeWalked();
         this.#valueDone(buf, i + 1);
         return i + 1;
@@ -217,7 +233,8 @@ export class JsonStreamWalker {
         return i + 1;
       default: {
         const start = LITERAL_START[c]!;
-        if (start === 0 || !acceptsValue) this.#fail(expect === Expect.Done ? `Unexpected "${printable(c)}" after the document` : `Unexpected "${printable(c)}"`, i);
+        if (start === 0 || !acceptsValue)
+          this.#fail(expect === Expect.Done ? `Unexpected "${printable(c)}" after the document` : `Unexpected "${printable(c)}"`, i);
         this.#beginValue('literal', i);
         state.literal = start;
         const end = literalEnd(state, buf, i + 1);

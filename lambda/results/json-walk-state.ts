@@ -41,7 +41,18 @@ export interface WalkState extends LiteralState {
 }
 
 export function newWalkState(): WalkState {
-  return { kinds: new Uint8Array(64), depth: 0, expect: Expect.Value, walked: 0, top: undefined, lex: Lex.Structure, key: false, escape: 0, closed: false, literal: 0 };
+  return {
+    kinds: new Uint8Array(64),
+    depth: 0,
+    expect: Expect.Value,
+    walked: 0,
+    top: undefined,
+    lex: Lex.Structure,
+    key: false,
+    escape: 0,
+    closed: false,
+    literal: 0,
+  };
 }
 
 /** Opens a container one level deeper. */
@@ -63,5 +74,5 @@ export function growKinds(state: WalkState): Uint8Array {
 
 /** Whether bytes at the current depth are read by the fast path (no caller to ask). */
 export function passing(state: WalkState): boolean {
-  return state.depth > state.walked || (state.top !== undefined && state.top.skipRest);
+  return state.depth > state.walked || state.top?.skipRest === true;
 }

@@ -34,7 +34,13 @@ export class MessageEntry {
   sample(): MessageSample {
     // Real payloads say `detail`, the spec says `details`: the first that is not null.
     const detail = this.#detail ?? this.#details;
-    return { type: this.type, key: this.#key, text: this.#text, detailText: detail?.text ?? null, detailTruncated: detail?.truncated ?? false };
+    return {
+      type: this.type,
+      key: this.#key,
+      text: this.#text,
+      detailText: detail?.text ?? null,
+      detailTruncated: detail?.truncated ?? false,
+    };
   }
 
   /** A message that is a plain string (or any other non-object) rather than an object. */

@@ -14,7 +14,9 @@ export const NAME_LIMIT = 1_000;
  */
 export function objectRef(raw: Buffer, complete: boolean, fallbackType = ''): ObjectRef | null {
   if (!complete || raw[0] !== OPEN_OBJECT) return null;
-  let type = '', id = '', name = '';
+  let type = '',
+    id = '',
+    name = '';
   const n = raw.length;
   let i = 1;
   for (;;) {

@@ -1,12 +1,32 @@
-import { CATEGORIES, type Category, type Counts, emptyCounts, type ObjectRef, type Samples, SAMPLE_LIMIT, type Summary } from '../domain/summary.ts';
+import {
+  CATEGORIES,
+  type Category,
+  type Counts,
+  emptyCounts,
+  type ObjectRef,
+  SAMPLE_LIMIT,
+  type Samples,
+  type Summary,
+} from '../domain/summary.ts';
 import { NotImportResultsError } from './invalid-json-error.ts';
-import { decodeJsonString } from './json-text.ts';
 import { JsonStreamWalker, type PathKey, type ValueKind, type Visit } from './json-stream-walker.ts';
-import { objectRef } from './object-ref.ts';
+import { decodeJsonString } from './json-text.ts';
 import { MessageEntry } from './message-entry.ts';
+import { objectRef } from './object-ref.ts';
 import { TouchedObjects } from './touched-objects.ts';
 
-export { CATEGORIES, type Category, type Counts, emptyCounts, type MessageSample, type ObjectRef, type ObjectSample, type Samples, SAMPLE_LIMIT, type Summary } from '../domain/summary.ts';
+export {
+  CATEGORIES,
+  type Category,
+  type Counts,
+  emptyCounts,
+  type MessageSample,
+  type ObjectRef,
+  type ObjectSample,
+  SAMPLE_LIMIT,
+  type Samples,
+  type Summary,
+} from '../domain/summary.ts';
 export { TOUCHED_LIMIT } from './touched-objects.ts';
 
 export interface ResultsDigest {

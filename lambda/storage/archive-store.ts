@@ -1,10 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, type DeleteObjectCommandOutput, type GetObjectCommandOutput, type PutObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import { putObjectCommand, sha256Hex } from './put-object.ts';
-import { uploadStream } from './multipart-upload.ts';
-import { callSignal, httpStatusOf, sendWithin, storageFailure, type StoreCall } from './store-call.ts';
+import {
+  DeleteObjectCommand,
+  type DeleteObjectCommandOutput,
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  type PutObjectCommandOutput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { eventLoopTurns } from '../core/event-loop-turns.ts';
+import { uploadStream } from './multipart-upload.ts';
+import { putObjectCommand, sha256Hex } from './put-object.ts';
+import { callSignal, httpStatusOf, type StoreCall, sendWithin, storageFailure } from './store-call.ts';
 
 export type { StoreCall } from './store-call.ts';
 
@@ -51,7 +60,13 @@ export interface ArchiveStore {
   upload(key: string, source: AsyncIterable<Buffer>, contentType: string, control?: UploadControl): Promise<StoredObject>;
   put(key: string, body: Buffer, contentType: string, options?: PutOptions): Promise<StoredObject>;
   /** Writes only if the condition holds; `undefined` means another writer got there first. */
-  putConditional(key: string, body: Buffer, contentType: string, condition: ConditionalWrite, options?: PutOptions): Promise<StoredObject | undefined>;
+  putConditional(
+    key: string,
+    body: Buffer,
+    contentType: string,
+    condition: ConditionalWrite,
+    options?: PutOptions,
+  ): Promise<StoredObject | undefined>;
   /** Reads a small object (a manifest, a claim, a report), or the version named. */
   get(key: string, call?: StoreCall & { versionId?: string | undefined }): Promise<StoredManifest | undefined>;
   /** Deletes `key`; `false` when `ifMatch` no longer holds (the object changed or is gone). */
@@ -69,12 +84,17 @@ export const UPLOAD_PART_BYTES = 5 * 1024 * 1024;
 export const UPLOAD_QUEUE = 2;
 
 export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
-  const failed = (action: string, key: string, error: unknown, signal: AbortSignal | undefined) => storageFailure(bucket, action, key, error, signal);
+  const failed = (action: string, key: string, error: unknown, signal: AbortSignal | undefined) =>
+    storageFailure(bucket, action, key, error, signal);
 
   const remove = async (key: string, options: DeleteOptions = {}): Promise<boolean> => {
     const signal = callSignal(options, `delete s3://${bucket}/${key}`);
     try {
-      await sendWithin<DeleteObjectCommandOutput>(s3, new DeleteObjectCommand({ Bucket: bucket, Key: key, ...(options.ifMatch ? { IfMatch: options.ifMatch } : {}) }), signal);
+      await sendWithin<DeleteObjectCommandOutput>(
+        s3,
+        new DeleteObjectCommand({ Bucket: bucket, Key: key, ...(options.ifMatch ? { IfMatch: options.ifMatch } : {}) }),
+        signal,
+      );
       return true;
     } catch (error) {
       const status = httpStatusOf(error);
@@ -83,13 +103,34 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
     }
   };
 
-  const write = async (key: string, body: Buffer, contentType: string, condition: ConditionalWrite | undefined, tags: PutOptions['tags'], signal: AbortSignal | undefined): Promise<StoredObject> => {
+  const write = async (
+    key: string,
+    body: Buffer,
+    contentType: string,
+    condition: ConditionalWrite | undefined,
+    tags: PutOptions['tags'],
+    signal: AbortSignal | undefined,
+  ): Promise<StoredObject> => {
     const sha256 = sha256Hex(body);
-    const out = await sendWithin<PutObjectCommandOutput>(s3, putObjectCommand({
-      Bucket: bucket, Key: key, Body: body, ContentType: contentType,
-      ...(condition === undefined ? {} : 'ifNoneMatch' in condition ? { IfNoneMatch: condition.ifNoneMatch } : { IfMatch: condition.ifMatch }),
-      ...(tags ? { Tagging: new URLSearchParams(tags).toString() } : {}),
-    }, sha256), signal);
+    const out = await sendWithin<PutObjectCommandOutput>(
+      s3,
+      putObjectCommand(
+        {
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ContentType: contentType,
+          ...(condition === undefined
+            ? {}
+            : 'ifNoneMatch' in condition
+              ? { IfNoneMatch: condition.ifNoneMatch }
+              : { IfMatch: condition.ifMatch }),
+          ...(tags ? { Tagging: new URLSearchParams(tags).toString() } : {}),
+        },
+        sha256,
+      ),
+      signal,
+    );
     return { key, bytes: body.length, sha256, versionId: out.VersionId, etag: out.ETag };
   };
 
@@ -118,7 +159,12 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
       }
       let stored: { versionId: string | undefined; etag: string | undefined };
       try {
-        stored = await uploadStream(s3, { Bucket: bucket, Key: key, ContentType: contentType }, metered(), { partBytes: UPLOAD_PART_BYTES, concurrency: UPLOAD_QUEUE, sha256: () => sha256, signal });
+        stored = await uploadStream(s3, { Bucket: bucket, Key: key, ContentType: contentType }, metered(), {
+          partBytes: UPLOAD_PART_BYTES,
+          concurrency: UPLOAD_QUEUE,
+          sha256: () => sha256,
+          signal,
+        });
       } catch (error) {
         (source as Partial<Readable>).destroy?.();
         // S3's own failures (and running out of time) become typed errors; the source's (a cut
@@ -161,7 +207,11 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
       let token: string | undefined;
       try {
         do {
-          const out = await sendWithin<ListObjectsV2CommandOutput>(s3, new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }), signal);
+          const out = await sendWithin<ListObjectsV2CommandOutput>(
+            s3,
+            new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+            signal,
+          );
           for (const object of out.Contents ?? []) if (object.Key) keys.push(object.Key);
           token = out.IsTruncated ? out.NextContinuationToken : undefined;
         } while (token && keys.length < 10_000);

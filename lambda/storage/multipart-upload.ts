@@ -1,14 +1,14 @@
 import {
   AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-  type CompleteMultipartUploadCommandOutput,
   type CompletedPart,
+  CompleteMultipartUploadCommand,
+  type CompleteMultipartUploadCommandOutput,
+  CreateMultipartUploadCommand,
   type CreateMultipartUploadCommandOutput,
+  PutObjectCommand,
   type PutObjectCommandOutput,
   type S3Client,
+  UploadPartCommand,
   type UploadPartCommandOutput,
 } from '@aws-sdk/client-s3';
 import { putObjectCommand } from './put-object.ts';
@@ -46,7 +46,12 @@ const SPARE_PARTS_KEPT = 4;
  * Every body sent is a Buffer (the small body, each part, the completion's XML), so the SDK's own
  * retries of a 500, a 503 SlowDown or a reset connection send the same bytes again.
  */
-export async function uploadStream(s3: S3Client, target: UploadTarget, source: AsyncIterable<Buffer>, options: UploadOptions): Promise<{ versionId: string | undefined; etag: string | undefined }> {
+export async function uploadStream(
+  s3: S3Client,
+  target: UploadTarget,
+  source: AsyncIterable<Buffer>,
+  options: UploadOptions,
+): Promise<{ versionId: string | undefined; etag: string | undefined }> {
   const send = <T>(command: object) => sendWithin<T>(s3, command, options.signal);
   const take = () => {
     const spare = spareParts.pop();
@@ -63,13 +68,23 @@ export async function uploadStream(s3: S3Client, target: UploadTarget, source: A
 
   const begin = async () => {
     const calculation = await s3.config.requestChecksumCalculation();
-    const created = await send<CreateMultipartUploadCommandOutput>(new CreateMultipartUploadCommand({ ...target, ...(calculation === 'WHEN_SUPPORTED' ? { ChecksumAlgorithm: 'CRC32' } : {}) }));
+    const created = await send<CreateMultipartUploadCommandOutput>(
+      new CreateMultipartUploadCommand({ ...target, ...(calculation === 'WHEN_SUPPORTED' ? { ChecksumAlgorithm: 'CRC32' } : {}) }),
+    );
     uploadId = created.UploadId;
   };
   const sendPart = async (buffer: Buffer, length: number) => {
     uploadId ?? (await begin());
     const partNumber = ++partsSent;
-    const sent: Promise<void> = send<UploadPartCommandOutput>(new UploadPartCommand({ Bucket: target.Bucket, Key: target.Key, UploadId: uploadId, PartNumber: partNumber, Body: buffer.subarray(0, length) }))
+    const sent: Promise<void> = send<UploadPartCommandOutput>(
+      new UploadPartCommand({
+        Bucket: target.Bucket,
+        Key: target.Key,
+        UploadId: uploadId,
+        PartNumber: partNumber,
+        Body: buffer.subarray(0, length),
+      }),
+    )
       .then((out) => {
         parts.push({ PartNumber: partNumber, ETag: out.ETag, ...(out.ChecksumCRC32 ? { ChecksumCRC32: out.ChecksumCRC32 } : {}) });
         give(buffer);
@@ -113,9 +128,11 @@ export async function uploadStream(s3: S3Client, target: UploadTarget, source: A
       }
     }
     if (!part) {
-        const body = head.length === 1 ? head[0]! : Buffer.concat(head, headBytes);
+      const body = head.length === 1 ? head[0]! : Buffer.concat(head, headBytes);
       const input = { ...target, Body: body };
-      const out = await send<PutObjectCommandOutput>(options.sha256 ? putObjectCommand(input, options.sha256()) : new PutObjectCommand(input));
+      const out = await send<PutObjectCommandOutput>(
+        options.sha256 ? putObjectCommand(input, options.sha256()) : new PutObjectCommand(input),
+      );
       return { versionId: out.VersionId, etag: out.ETag };
     }
     if (filled > 0) await sendPart(part, filled);
@@ -123,7 +140,9 @@ export async function uploadStream(s3: S3Client, target: UploadTarget, source: A
     await Promise.all(uploading);
     if (failure) throw failure;
     parts.sort((a, b) => a.PartNumber! - b.PartNumber!);
-    const out = await send<CompleteMultipartUploadCommandOutput>(new CompleteMultipartUploadCommand({ Bucket: target.Bucket, Key: target.Key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+    const out = await send<CompleteMultipartUploadCommandOutput>(
+      new CompleteMultipartUploadCommand({ Bucket: target.Bucket, Key: target.Key, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+    );
     return { versionId: out.VersionId, etag: out.ETag };
   } catch (error) {
     await Promise.allSettled(uploading);
@@ -131,7 +150,11 @@ export async function uploadStream(s3: S3Client, target: UploadTarget, source: A
       // A clean-up of its own, bounded apart: the call's signal may be what stopped the upload.
       // Should it fail too, the parts stay invisible (no object) until the bucket's lifecycle rule
       // for incomplete multipart uploads removes them.
-      await sendWithin(s3, new AbortMultipartUploadCommand({ Bucket: target.Bucket, Key: target.Key, UploadId: uploadId }), AbortSignal.timeout(CLEANUP_MS)).catch(() => {});
+      await sendWithin(
+        s3,
+        new AbortMultipartUploadCommand({ Bucket: target.Bucket, Key: target.Key, UploadId: uploadId }),
+        AbortSignal.timeout(CLEANUP_MS),
+      ).catch(() => {});
     }
     throw error;
   }

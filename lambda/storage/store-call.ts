@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { StorageError, TimeBudgetError } from '../core/errors.ts';
 import type { Deadline } from '../core/deadline.ts';
+import { StorageError, TimeBudgetError } from '../core/errors.ts';
 
 /** Bounds one store call, the SDK's own retries and their back-off sleeps included. */
 export interface StoreCall {
@@ -41,8 +41,15 @@ export function httpStatusOf(error: unknown): number | undefined {
 }
 
 /** An S3 failure as the archiver reports it; a call stopped by its signal is out of time, not S3's fault. */
-export function storageFailure(bucket: string, action: string, key: string, error: unknown, signal: AbortSignal | undefined): StorageError | TimeBudgetError {
-  if (signal?.aborted) return new TimeBudgetError(`The invocation ran out of time during the S3 ${action} of s3://${bucket}/${key}.`, 'archive');
+export function storageFailure(
+  bucket: string,
+  action: string,
+  key: string,
+  error: unknown,
+  signal: AbortSignal | undefined,
+): StorageError | TimeBudgetError {
+  if (signal?.aborted)
+    return new TimeBudgetError(`The invocation ran out of time during the S3 ${action} of s3://${bucket}/${key}.`, 'archive');
   const status = httpStatusOf(error);
   const name = (error as { name?: string }).name ?? 'Error';
   return new StorageError(`S3 ${action} of s3://${bucket}/${key} failed (${name}${status ? ` ${status}` : ''}).`, {

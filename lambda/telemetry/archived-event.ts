@@ -1,8 +1,7 @@
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { Manifest } from '../archive/manifest.ts';
-import type { Log } from '../core/log.ts';
-
 import { ARCHIVED_EVENT } from '../contract/constants.ts';
+import type { Log } from '../core/log.ts';
 
 export { ARCHIVED_EVENT };
 
@@ -25,11 +24,20 @@ export function archivedEventDetail(manifest: Manifest, bucket: string, manifest
  * Publishing is best effort: the archive is already complete and a retry would not change it, so a
  * failure is logged (and alarmed on through the log) rather than failing the invocation.
  */
-export async function publishArchived(client: EventBridgeClient, bus: string, detail: ReturnType<typeof archivedEventDetail>, log: Log): Promise<void> {
+export async function publishArchived(
+  client: EventBridgeClient,
+  bus: string,
+  detail: ReturnType<typeof archivedEventDetail>,
+  log: Log,
+): Promise<void> {
   try {
-    const out = await client.send(new PutEventsCommand({
-      Entries: [{ EventBusName: bus, Source: ARCHIVED_EVENT.source, DetailType: ARCHIVED_EVENT.detailType, Detail: JSON.stringify(detail) }],
-    }));
+    const out = await client.send(
+      new PutEventsCommand({
+        Entries: [
+          { EventBusName: bus, Source: ARCHIVED_EVENT.source, DetailType: ARCHIVED_EVENT.detailType, Detail: JSON.stringify(detail) },
+        ],
+      }),
+    );
     if (out.FailedEntryCount) log.warn('Archived event not accepted', { jobId: detail.jobId, errorCode: out.Entries?.[0]?.ErrorCode });
   } catch (error) {
     log.warn('Archived event not published', { jobId: detail.jobId, error: (error as Error).name });

@@ -1,11 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { ArchiverError } from '../core/errors.ts';
-import type { Summary } from '../domain/summary.ts';
-import type { ChangesRecord } from '../domain/changes.ts';
-import type { Log } from '../core/log.ts';
-
 import { METRICS_NAMESPACE, PRODUCT } from '../contract/constants.ts';
+import { ArchiverError } from '../core/errors.ts';
+import type { Log } from '../core/log.ts';
+import type { ChangesRecord } from '../domain/changes.ts';
+import type { Summary } from '../domain/summary.ts';
 
 export const SERVICE = PRODUCT;
 export { METRICS_NAMESPACE };
@@ -30,7 +29,12 @@ export class ArchiveMetrics {
   // Reads (GET routes) record nothing; flushing then would only print Powertools' empty warning.
   #recorded = false;
 
-  archived(outcome: string, archive: { readonly summary: Summary; readonly changes?: ChangesRecord }, bytes: number, durationMs: number): void {
+  archived(
+    outcome: string,
+    archive: { readonly summary: Summary; readonly changes?: ChangesRecord },
+    bytes: number,
+    durationMs: number,
+  ): void {
     const m = this.#metrics;
     const { summary, changes } = archive;
     this.#recorded = true;

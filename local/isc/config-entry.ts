@@ -2,10 +2,31 @@ import { IMPORTABLE_TYPES } from '../../lambda/contract/constants.ts';
 
 /** Every object type sp-config knows (the spec's SelfImportExportDto enum); export takes all of them. */
 export const OBJECT_TYPES = [
-  'ACCESS_PROFILE', 'ACCESS_REQUEST_CONFIG', 'ATTR_SYNC_SOURCE_CONFIG', 'AUTH_ORG', 'CAMPAIGN_FILTER', 'CONNECTOR_RULE',
-  'FORM_DEFINITION', 'GOVERNANCE_GROUP', 'IDENTITY_OBJECT_CONFIG', 'IDENTITY_PROFILE', 'LIFECYCLE_STATE',
-  'NOTIFICATION_TEMPLATE', 'PASSWORD_POLICY', 'PASSWORD_SYNC_GROUP', 'PUBLIC_IDENTITIES_CONFIG', 'ROLE', 'RULE',
-  'SEGMENT', 'SERVICE_DESK_INTEGRATION', 'SOD_POLICY', 'SOURCE', 'TAG', 'TRANSFORM', 'TRIGGER_SUBSCRIPTION', 'WORKFLOW',
+  'ACCESS_PROFILE',
+  'ACCESS_REQUEST_CONFIG',
+  'ATTR_SYNC_SOURCE_CONFIG',
+  'AUTH_ORG',
+  'CAMPAIGN_FILTER',
+  'CONNECTOR_RULE',
+  'FORM_DEFINITION',
+  'GOVERNANCE_GROUP',
+  'IDENTITY_OBJECT_CONFIG',
+  'IDENTITY_PROFILE',
+  'LIFECYCLE_STATE',
+  'NOTIFICATION_TEMPLATE',
+  'PASSWORD_POLICY',
+  'PASSWORD_SYNC_GROUP',
+  'PUBLIC_IDENTITIES_CONFIG',
+  'ROLE',
+  'RULE',
+  'SEGMENT',
+  'SERVICE_DESK_INTEGRATION',
+  'SOD_POLICY',
+  'SOURCE',
+  'TAG',
+  'TRANSFORM',
+  'TRIGGER_SUBSCRIPTION',
+  'WORKFLOW',
 ] as const;
 
 export interface ConfigSelf {
@@ -35,7 +56,9 @@ export function isObjectType(type: string): boolean {
 export interface Selection {
   readonly includeTypes?: readonly string[] | null;
   readonly excludeTypes?: readonly string[] | null;
-  readonly objectOptions?: Readonly<Record<string, { readonly includedIds?: readonly string[] | null; readonly includedNames?: readonly string[] | null } | null>> | null;
+  readonly objectOptions?: Readonly<
+    Record<string, { readonly includedIds?: readonly string[] | null; readonly includedNames?: readonly string[] | null } | null>
+  > | null;
 }
 
 /**

@@ -37,7 +37,15 @@ export function planImport(
   rejections: readonly ImportRejection[],
   now: string,
 ): ImportPlan {
-  const results: Record<string, { infos: ResultsMessage[]; warnings: ResultsMessage[]; errors: ResultsMessage[]; importedObjects: { type: string; id: string; name: string }[] }> = {};
+  const results: Record<
+    string,
+    {
+      infos: ResultsMessage[];
+      warnings: ResultsMessage[];
+      errors: ResultsMessage[];
+      importedObjects: { type: string; id: string; name: string }[];
+    }
+  > = {};
   const upserts: ConfigEntry[] = [];
   let failed = false;
   for (const entry of objects) {
@@ -46,13 +54,21 @@ export function planImport(
     results[type] ??= { infos: [], warnings: [], errors: [], importedObjects: [] };
     const bucket = results[type];
     if (!isImportable(type)) {
-      bucket.warnings.push({ key: 'UNSUPPORTED_TYPE', text: `Objects of type [${type}] cannot be imported; skipped [${id}, ${name}].`, detail: null });
+      bucket.warnings.push({
+        key: 'UNSUPPORTED_TYPE',
+        text: `Objects of type [${type}] cannot be imported; skipped [${id}, ${name}].`,
+        detail: null,
+      });
       continue;
     }
     const rejection = rejections.find((r) => r.type === type && (r.id === id || r.name === name));
     if (rejection) {
       failed = true;
-      bucket.errors.push({ key: 'IMPORT_ERROR', text: rejection.text ?? `Unable to import object [${id}, ${name}].`, detail: { objectType: type, objectId: id, objectName: name } });
+      bucket.errors.push({
+        key: 'IMPORT_ERROR',
+        text: rejection.text ?? `Unable to import object [${id}, ${name}].`,
+        detail: { objectType: type, objectId: id, objectName: name },
+      });
       continue;
     }
     bucket.infos.push({ key: 'IMPORT_PREVIEW', text: `Object to be imported: [${id}, ${name}]`, detail: null });
@@ -82,7 +98,10 @@ function merge(existing: ConfigEntry | undefined, incoming: ConfigEntry, now: st
 }
 
 function sameContent(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  const keys = (o: Record<string, unknown>) => Object.keys(o).filter((k) => !STAMPS.has(k)).sort();
+  const keys = (o: Record<string, unknown>) =>
+    Object.keys(o)
+      .filter((k) => !STAMPS.has(k))
+      .sort();
   const [ka, kb] = [keys(a), keys(b)];
   return ka.length === kb.length && ka.every((k, i) => k === kb[i] && deepEqual(a[k], b[k]));
 }

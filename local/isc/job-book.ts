@@ -6,7 +6,11 @@ import type { ConfigEntry } from './config-entry.ts';
  * A document the double serves: fixed bytes, or generated while streamed (`generateExport` bytes of
  * export document, ending with the `tail` entries; `generateResults` bytes of import results).
  */
-export type Document = string | Buffer | { readonly generateExport: number; readonly tail?: readonly ConfigEntry[] } | { readonly generateResults: number };
+export type Document =
+  | string
+  | Buffer
+  | { readonly generateExport: number; readonly tail?: readonly ConfigEntry[] }
+  | { readonly generateResults: number };
 
 /**
  * Where a fault strikes. Per registered import job: its status (`status`), its results
@@ -50,7 +54,12 @@ export interface ExportJob {
   /** Set for a pre-import backup: ISC serves it once that import has finished. */
   readonly importJobId?: string;
   polls: number;
-  outcome?: { readonly status: 'COMPLETE' | 'FAILED'; readonly at: number; readonly document?: Document | 'gone'; readonly message?: string };
+  outcome?: {
+    readonly status: 'COMPLETE' | 'FAILED';
+    readonly at: number;
+    readonly document?: Document | 'gone';
+    readonly message?: string;
+  };
 }
 
 export class JobBook {

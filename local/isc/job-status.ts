@@ -9,12 +9,14 @@ export function importStatus(jobId: string, job: ImportJob) {
   const running = importIsRunning(job);
   job.polls++;
   const status = running ? (job.polls === 1 ? 'NOT_STARTED' : 'IN_PROGRESS') : job.scenario.status;
-  const message =
-    running ? undefined
-    : job.scenario.message ??
-      (status === 'FAILED' ? 'Import halted because of errors. Download results for error details.'
-      : status === 'CANCELLED' ? 'Import was cancelled.'
-      : 'Download import results for details.');
+  const message = running
+    ? undefined
+    : (job.scenario.message ??
+      (status === 'FAILED'
+        ? 'Import halted because of errors. Download results for error details.'
+        : status === 'CANCELLED'
+          ? 'Import was cancelled.'
+          : 'Download import results for details.'));
   // `expiration` became optional in 2026; leave it out on some jobs so clients cannot rely on it.
   return {
     jobId,
@@ -31,7 +33,14 @@ export function importStatus(jobId: string, job: ImportJob) {
 
 /** The 202 answer to a started import (SpConfigJob). */
 export function startedImport(jobId: string, job: ImportJob) {
-  return { jobId, status: 'NOT_STARTED', type: 'IMPORT', expiration: iso(job.registered + WEEK_MS), created: iso(job.registered), modified: iso(job.registered) };
+  return {
+    jobId,
+    status: 'NOT_STARTED',
+    type: 'IMPORT',
+    expiration: iso(job.registered + WEEK_MS),
+    created: iso(job.registered),
+    modified: iso(job.registered),
+  };
 }
 
 /** An export's status: NOT_STARTED in the 202 answer, IN_PROGRESS on polls until it has run. */

@@ -42,7 +42,8 @@ export class MultipartParser {
   #part: PartSink | undefined;
 
   constructor(boundary: string, onPart: (headers: PartHeaders) => PartSink) {
-    if (!/^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/.test(boundary)) throw new MultipartError('The multipart boundary is not valid.');
+    if (!/^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/.test(boundary))
+      throw new MultipartError('The multipart boundary is not valid.');
     this.#delimiter = Buffer.from(`\r\n--${boundary}`);
     this.#onPart = onPart;
   }
@@ -105,7 +106,8 @@ export class MultipartParser {
     while (i < this.#pending.length && (this.#pending[i] === 0x20 || this.#pending[i] === 0x09)) i++;
     if (i > 1024) throw new MultipartError('Too much padding after a multipart boundary.');
     if (this.#pending.length < i + 2) return false;
-    if (this.#pending[i] !== 0x0d || this.#pending[i + 1] !== 0x0a) throw new MultipartError('A multipart boundary is not followed by a line break.');
+    if (this.#pending[i] !== 0x0d || this.#pending[i + 1] !== 0x0a)
+      throw new MultipartError('A multipart boundary is not followed by a line break.');
     // Keep the CRLF: an empty header block is then found as CRLF CRLF like any other.
     this.#pending = this.#pending.subarray(i);
     this.#state = 'headers';

@@ -69,7 +69,8 @@ function objectOptionsProblems(value: unknown, at: string, types: readonly strin
     }
     for (const [name, list] of Object.entries(narrow)) {
       if (name !== 'includedIds' && name !== 'includedNames') problems.push(`${here}.${name}: not a property of ObjectExportImportOptions`);
-      else if (list !== null) problems.push(...arrayOf(list, `${here}.${name}`, (item, i) => (typeof item === 'string' ? [] : [`${i}: expected a string`])));
+      else if (list !== null)
+        problems.push(...arrayOf(list, `${here}.${name}`, (item, i) => (typeof item === 'string' ? [] : [`${i}: expected a string`])));
     }
   }
   return problems;
@@ -79,7 +80,8 @@ function referenceProblems(value: unknown, at: string): string[] {
   if (typeof value === 'string') return oneOf(value, at, IMPORTABLE_TYPES);
   if (!isRecord(value)) return [`${at}: expected an object type or a {type, id, name} reference`];
   const problems = oneOf(value.type, `${at}.type`, IMPORTABLE_TYPES);
-  for (const name of ['id', 'name']) if (value[name] !== undefined && typeof value[name] !== 'string') problems.push(`${at}.${name}: expected a string`);
+  for (const name of ['id', 'name'])
+    if (value[name] !== undefined && typeof value[name] !== 'string') problems.push(`${at}.${name}: expected a string`);
   return problems;
 }
 
@@ -89,7 +91,9 @@ function arrayOf(value: unknown, at: string, item: (value: unknown, at: string) 
 }
 
 function oneOf(value: unknown, at: string, allowed: readonly string[]): string[] {
-  return typeof value === 'string' && allowed.includes(value) ? [] : [`${at}: ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`];
+  return typeof value === 'string' && allowed.includes(value)
+    ? []
+    : [`${at}: ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -51,7 +51,13 @@ export interface RouteContext {
 
 const MAX_JSON_BYTES = 1024 * 1024;
 
-export async function startExportRoute(req: IncomingMessage, res: ServerResponse, path: string, ctx: RouteContext, log: ExportRecord[]): Promise<void> {
+export async function startExportRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  ctx: RouteContext,
+  log: ExportRecord[],
+): Promise<void> {
   const entry: ExportRecord = { path, payload: undefined, status: 0, jobId: undefined, at: Date.now() };
   log.push(entry);
   const answer = (status: number, body: () => void) => {
@@ -71,22 +77,44 @@ export async function startExportRoute(req: IncomingMessage, res: ServerResponse
   if (ctx.fault) return answer(ctx.answerFault(res, ctx.fault), () => {});
   if (!ctx.allowed || ctx.jobs.behaviour.exports === 'refuse') return answer(403, () => sendError(res, 403, FORBIDDEN_TEXT));
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-    return answer(415, () => sendError(res, 415, `Content type '${req.headers['content-type'] ?? ''}' is not supported: send the ExportPayload as application/json.`));
+    return answer(415, () =>
+      sendError(
+        res,
+        415,
+        `Content type '${req.headers['content-type'] ?? ''}' is not supported: send the ExportPayload as application/json.`,
+      ),
+    );
   }
   if (!parsed.ok) return answer(400, () => sendError(res, 400, 'The request body is not valid JSON.'));
   const checked = checkExportPayload(entry.payload);
-  if (!checked.ok) return answer(400, () => sendError(res, 400, `The ExportPayload is not valid: ${checked.problems[0]}`, checked.problems));
+  if (!checked.ok)
+    return answer(400, () => sendError(res, 400, `The ExportPayload is not valid: ${checked.problems[0]}`, checked.problems));
   const job = ctx.jobs.startExport(checked.value);
   entry.jobId = job.jobId;
   return answer(202, () => send(res, 202, exportStatus(job, false)));
 }
 
-export async function startImportRoute(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext, log: ImportRecord[]): Promise<void> {
+export async function startImportRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  ctx: RouteContext,
+  log: ImportRecord[],
+): Promise<void> {
   const rawPreview = url.searchParams.get('preview');
   const entry: ImportRecord = {
-    method: req.method ?? 'POST', path: url.pathname, query: Object.fromEntries(url.searchParams),
+    method: req.method ?? 'POST',
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
     preview: rawPreview === null ? false : /^(true|false)$/i.test(rawPreview) ? rawPreview.toLowerCase() === 'true' : undefined,
-    options: undefined, dataSha256: undefined, dataBytes: 0, parts: [], complete: false, status: 0, jobId: undefined, at: Date.now(),
+    options: undefined,
+    dataSha256: undefined,
+    dataBytes: 0,
+    parts: [],
+    complete: false,
+    status: 0,
+    jobId: undefined,
+    at: Date.now(),
   };
   log.push(entry);
   const answer = (status: number, body: () => void) => {
@@ -98,8 +126,11 @@ export async function startImportRoute(req: IncomingMessage, res: ServerResponse
   const boundary = multipartBoundary(type);
   if (!boundary) {
     await drain(req);
-    if (/^multipart\/form-data\b/i.test(type ?? '')) return answer(400, () => sendError(res, 400, 'The multipart request has no boundary.'));
-    return answer(415, () => sendError(res, 415, `Content type '${type ?? ''}' is not supported: send multipart/form-data with a "data" part.`));
+    if (/^multipart\/form-data\b/i.test(type ?? ''))
+      return answer(400, () => sendError(res, 400, 'The multipart request has no boundary.'));
+    return answer(415, () =>
+      sendError(res, 415, `Content type '${type ?? ''}' is not supported: send multipart/form-data with a "data" part.`),
+    );
   }
   const form = await readForm(req, boundary, entry);
   if (form.aborted) return answer(0, () => res.destroy());

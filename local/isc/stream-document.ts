@@ -17,9 +17,16 @@ export function streamDocument(
   served: (bytes: number, sha256: string) => void,
 ): void {
   const source =
-    typeof document !== 'object' || Buffer.isBuffer(document) ? undefined
-    : 'generateExport' in document ? exportDocumentStream({ bytes: document.generateExport, tail: document.tail, tenant: options.tenant, exportJobId: options.exportJobId })
-    : largeResultsStream(document.generateResults);
+    typeof document !== 'object' || Buffer.isBuffer(document)
+      ? undefined
+      : 'generateExport' in document
+        ? exportDocumentStream({
+            bytes: document.generateExport,
+            tail: document.tail,
+            tenant: options.tenant,
+            exportJobId: options.exportJobId,
+          })
+        : largeResultsStream(document.generateResults);
   const fixed = source ? undefined : Buffer.isBuffer(document) ? document : Buffer.from(document as string);
   res.statusCode = 200;
   res.setHeader('Content-Type', 'application/json');

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { exportDocument } from '../export-document.ts';
 import { importResultsDocument } from '../import-results.ts';
 import type { ConfigEntry } from './config-entry.ts';
+import { type ImportRejection, planImport } from './import-plan.ts';
 import { type ExportJob, type ImportJob, JobBook, type JobScenario } from './job-book.ts';
 import { iso } from './job-status.ts';
-import { type ImportRejection, planImport } from './import-plan.ts';
 import type { ExportPayload, ImportOptions } from './payload-check.ts';
 import { TenantState } from './tenant-state.ts';
 
@@ -25,7 +25,13 @@ export interface JobBehaviour {
   importRejections: ImportRejection[];
 }
 
-export const DEFAULT_BEHAVIOUR: JobBehaviour = { exportDelayMs: 200, importDelayMs: 200, exports: 'complete', imports: 'complete', importRejections: [] };
+export const DEFAULT_BEHAVIOUR: JobBehaviour = {
+  exportDelayMs: 200,
+  importDelayMs: 200,
+  exports: 'complete',
+  imports: 'complete',
+  importRejections: [],
+};
 
 export interface StartImport {
   readonly objects: readonly ConfigEntry[];
@@ -56,7 +62,14 @@ export class TenantJobs {
     this.book.imports.set(jobId, { scenario, registered, polls: 0, faults: [...(scenario.faults ?? [])] });
     if (scenario.backup) {
       const { exportJobId, document } = scenario.backup;
-      this.book.exports.set(exportJobId, { jobId: exportJobId, created: registered, description: 'Pre-import backup', importJobId: jobId, polls: 0, outcome: { status: 'COMPLETE', at: registered, document } });
+      this.book.exports.set(exportJobId, {
+        jobId: exportJobId,
+        created: registered,
+        description: 'Pre-import backup',
+        importJobId: jobId,
+        polls: 0,
+        outcome: { status: 'COMPLETE', at: registered, document },
+      });
     }
   }
 
@@ -71,7 +84,16 @@ export class TenantJobs {
       job.outcome =
         mode === 'fail'
           ? { status: 'FAILED', at, message: 'The export failed: an internal error occurred.' }
-          : { status: 'COMPLETE', at, document: exportDocument(this.state.select(payload), { tenant: this.#tenant, description: job.description, options: payload, timestamp: iso(at) }) };
+          : {
+              status: 'COMPLETE',
+              at,
+              document: exportDocument(this.state.select(payload), {
+                tenant: this.#tenant,
+                description: job.description,
+                options: payload,
+                timestamp: iso(at),
+              }),
+            };
     });
     return job;
   }
@@ -85,7 +107,12 @@ export class TenantJobs {
     const jobId = input.jobId ?? randomUUID();
     const options = input.options ?? {};
     const preview = input.preview ?? false;
-    const job: ImportJob = { scenario: { status: 'COMPLETE', runningForMs: Number.POSITIVE_INFINITY }, registered: Date.now(), polls: 0, faults: [] };
+    const job: ImportJob = {
+      scenario: { status: 'COMPLETE', runningForMs: Number.POSITIVE_INFINITY },
+      registered: Date.now(),
+      polls: 0,
+      faults: [],
+    };
     this.book.imports.set(jobId, job);
     if (this.behaviour.imports === 'stall') return jobId;
     const rejections = [...this.behaviour.importRejections];
@@ -104,7 +131,14 @@ export class TenantJobs {
   #backup(importJobId: string, exportJobId: string, at: number): ExportJob {
     const description = `Backup before import ${importJobId}`;
     const document = exportDocument(this.state.list(), { tenant: this.#tenant, description, options: {}, timestamp: iso(at) });
-    const job: ExportJob = { jobId: exportJobId, created: at, description, importJobId, polls: 0, outcome: { status: 'COMPLETE', at, document } };
+    const job: ExportJob = {
+      jobId: exportJobId,
+      created: at,
+      description,
+      importJobId,
+      polls: 0,
+      outcome: { status: 'COMPLETE', at, document },
+    };
     this.book.exports.set(exportJobId, job);
     return job;
   }

@@ -18,7 +18,11 @@ export class TenantState {
   }
 
   /** Stores an object as an export would list it: `self` from the object's id and name. */
-  putObject(type: string, object: { readonly id: string; readonly name: string } & Record<string, unknown>, jws?: { jwsHeader: string; jwsSignature: string }): ConfigEntry {
+  putObject(
+    type: string,
+    object: { readonly id: string; readonly name: string } & Record<string, unknown>,
+    jws?: { jwsHeader: string; jwsSignature: string },
+  ): ConfigEntry {
     const entry: ConfigEntry = { version: 1, self: { type, id: object.id, name: object.name }, object: { ...object }, ...jws };
     this.put(entry);
     return structuredClone(entry);

@@ -1,16 +1,17 @@
 /// <reference lib="dom" />
+
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdir } from 'node:fs/promises';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from '../support/local-stack.ts';
-import { LambdaContainer } from '../support/lambda-container.ts';
+import type { ChangesDocument } from '../../lambda/domain/changes.ts';
+import { renderReport } from '../../lambda/report/report-renderer.ts';
 import { completeResults, failedResults, importResultsDocument } from '../../local/import-results.ts';
 import { CHROMIUM } from '../../scripts/ensure-chromium.ts';
-import { renderReport } from '../../lambda/report/report-renderer.ts';
-import type { ChangesDocument } from '../../lambda/domain/changes.ts';
+import { LambdaContainer } from '../support/lambda-container.ts';
+import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { BACKUP_ID, computedRecord, realisticChanges, reportInput } from '../unit/report/report-fixtures.ts';
 
 // Opens reports the real handler produced, as served by its own GET /imports/{jobId}/report route,
@@ -35,7 +36,11 @@ beforeAll(async () => {
   jobs.FAILED = hex();
   jobs.CANCELLED = hex();
   jobs.HOSTILE = hex();
-  stack.isc.addJob(jobs.COMPLETE, { status: 'COMPLETE', results: completeResults(exportJobId), backup: { exportJobId, document: '{"version":1,"objects":[]}' } });
+  stack.isc.addJob(jobs.COMPLETE, {
+    status: 'COMPLETE',
+    results: completeResults(exportJobId),
+    backup: { exportJobId, document: '{"version":1,"objects":[]}' },
+  });
   stack.isc.addJob(jobs.FAILED, { status: 'FAILED', results: failedResults() });
   stack.isc.addJob(jobs.CANCELLED, { status: 'CANCELLED' });
   stack.isc.addJob(jobs.HOSTILE, {
@@ -55,7 +60,13 @@ beforeAll(async () => {
   // Serve each report through the handler's own API route, headers included.
   server = createServer(async (req, res) => {
     const jobId = /^\/imports\/([^/]+)\/report$/.exec(req.url ?? '')?.[1] ?? '';
-    const event = { httpMethod: 'GET', path: req.url, resource: '/imports/{jobId}/report', pathParameters: { jobId }, requestContext: { requestId: randomUUID() } };
+    const event = {
+      httpMethod: 'GET',
+      path: req.url,
+      resource: '/imports/{jobId}/report',
+      pathParameters: { jobId },
+      requestContext: { requestId: randomUUID() },
+    };
     const answer = await lambda.invoke(event);
     const response = answer.ok ? answer.value : { statusCode: 500, headers: {}, body: '' };
     res.writeHead(response.statusCode, response.headers);
@@ -65,7 +76,16 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   await mkdir(SCREENSHOTS, { recursive: true });
 }, 120_000);
@@ -99,7 +119,7 @@ describe('the report in a browser', () => {
       const { page, requests, problems, response } = await open(jobs[status]!, width);
       try {
         expect(response!.headers()['content-type']).toBe('text/html; charset=utf-8');
-        const body = await page.locator('body').innerText();
+        const body = await page.locator('body').textContent();
         expect(body).toContain(badge);
         for (const text of texts) expect(body).toContain(text);
         await expect.poll(() => page.locator('.status').isVisible()).toBe(true);
@@ -120,7 +140,7 @@ describe('the report in a browser', () => {
     try {
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(await page.locator('script, img, iframe').count()).toBe(0);
-      expect(await page.locator('body').innerText()).toContain('<script>window.__pwned = 1</script>');
+      expect(await page.locator('body').textContent()).toContain('<script>window.__pwned = 1</script>');
       expect(requests).toHaveLength(1);
       expect(problems).toEqual([]);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -140,7 +160,10 @@ function changesWithLongValue(): ChangesDocument {
     objects: [
       ...doc.objects,
       {
-        type: 'TRANSFORM', id: '7d1e4c2b9a8f4e3d8c2b1a0f9e8d7c6b', name: 'Department Lookup', change: 'CHANGED',
+        type: 'TRANSFORM',
+        id: '7d1e4c2b9a8f4e3d8c2b1a0f9e8d7c6b',
+        name: 'Department Lookup',
+        change: 'CHANGED',
         fields: [{ path: '/attributes/table', before: { default: 'Unknown' }, after: { default: 'Unknown', mapping: token } }],
       },
     ],
@@ -166,7 +189,7 @@ describe('the "What changed" section in a browser', () => {
     try {
       const section = await page.locator('#changes').evaluate((h) => {
         let text = '';
-        for (let n = h.nextElementSibling; n && n.tagName !== 'H2'; n = n.nextElementSibling) text += `${(n as HTMLElement).innerText}\n`;
+        for (let n = h.nextElementSibling; n && n.tagName !== 'H2'; n = n.nextElementSibling) text += `${(n as HTMLElement).textContent}\n`;
         return text;
       });
       expect(section).toContain('⚠ Taken 14 minutes after the import completed');
@@ -179,12 +202,18 @@ describe('the "What changed" section in a browser', () => {
       // Neither the page nor any value scrolls sideways: long values wrap inside their cell.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
-      const wide = await page.locator('.obj pre').evaluateAll((pres) => pres.filter((p) => p.scrollWidth > p.clientWidth + 1).map((p) => p.textContent));
+      const wide = await page
+        .locator('.obj pre')
+        .evaluateAll((pres) => pres.filter((p) => p.scrollWidth > p.clientWidth + 1).map((p) => p.textContent));
       expect(wide).toEqual([]);
-      const outside = await page.locator('.obj').evaluateAll((cards) => cards.filter((c) => c.getBoundingClientRect().right > window.innerWidth).length);
+      const outside = await page
+        .locator('.obj')
+        .evaluateAll((cards) => cards.filter((c) => c.getBoundingClientRect().right > window.innerWidth).length);
       expect(outside).toBe(0);
       // The long token is shown whole, over several lines.
-      const tokenLines = await page.locator('.obj pre', { hasText: 'k59=v59' }).evaluate((p) => Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight || '16')));
+      const tokenLines = await page
+        .locator('.obj pre', { hasText: 'k59=v59' })
+        .evaluate((p) => Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight || '16')));
       expect(tokenLines).toBeGreaterThan(3);
       expect(requests).toEqual([]);
       expect(problems).toEqual([]);
@@ -203,7 +232,9 @@ describe('the "What changed" section in a browser', () => {
       { role: 'after', key: doc.after.key, bytes: 6_120, sha256: 'c' },
       { role: 'changes', key: `${folder}changes.json`, bytes: 1_377, sha256: 'd' },
     ] as const;
-    const html = renderReport(reportInput(completeResults(BACKUP_ID), { changes: doc, manifest: { changes: computedRecord(doc, 1), objects } }));
+    const html = renderReport(
+      reportInput(completeResults(BACKUP_ID), { changes: doc, manifest: { changes: computedRecord(doc, 1), objects } }),
+    );
     const { page, problems } = await openHtml(html, 1280);
     try {
       expect(await page.locator('.warn').count()).toBe(0);

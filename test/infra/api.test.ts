@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../lambda/contract/constants.ts';
 import { OUTPUTS } from '../../infra/archiver-stack.ts';
+import { ROUTES } from '../../lambda/contract/constants.ts';
 import { synth } from './synth.ts';
 
 const { template } = synth();
@@ -25,7 +25,7 @@ const modelSchema = (method: Record<string, any>) => {
 describe('the API', () => {
   const methods = routes(template);
 
-  it('serves exactly the contract\'s routes, each on its own resource', () => {
+  it("serves exactly the contract's routes, each on its own resource", () => {
     const expected = Object.values(ROUTES).map((r) => `${r.method} /imports/{jobId}${r.path}`);
     expect([...methods.keys()].sort()).toEqual(expected.sort());
     expect(methods.has('POST /imports/{jobId}/rearchive')).toBe(true);
@@ -34,7 +34,11 @@ describe('the API', () => {
 
   it('authorises every method with IAM and refuses a request without a job id before the function runs', () => {
     for (const m of methods.values()) {
-      expect(m).toMatchObject({ AuthorizationType: 'AWS_IAM', RequestParameters: { 'method.request.path.jobId': true }, RequestValidatorId: { Ref: expect.any(String) } });
+      expect(m).toMatchObject({
+        AuthorizationType: 'AWS_IAM',
+        RequestParameters: { 'method.request.path.jobId': true },
+        RequestValidatorId: { Ref: expect.any(String) },
+      });
     }
     template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestParameters: true, ValidateRequestBody: true });
   });

@@ -21,12 +21,17 @@ describe('the deployed code', () => {
     const stack = new ArchiverStack(app, 'Asset', { env: ENV });
     const template = Template.fromJSON(app.synth().getStackByName(stack.stackName).template);
     const key = new Capture();
-    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'handler.handler', Code: { S3Bucket: Match.anyValue(), S3Key: key } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'handler.handler',
+      Code: { S3Bucket: Match.anyValue(), S3Key: key },
+    });
 
     const staged = join(outdir, `asset.${key.asString().replace(/\.zip$/, '')}`);
     expect(readdirSync(staged).sort()).toEqual(readdirSync(BUNDLE_DIR).sort());
     expect(sha256(join(staged, 'handler.mjs'))).toBe(sha256(join(BUNDLE_DIR, 'handler.mjs')));
     // `handler.handler`: the file handler.mjs exports a function named handler.
-    expect(readFileSync(join(staged, 'handler.mjs'), 'utf8')).toMatch(/export\s*\{[^}]*\bas handler\s*\}|export\s*\{[^}]*\bhandler\b[^}]*\}/);
+    expect(readFileSync(join(staged, 'handler.mjs'), 'utf8')).toMatch(
+      /export\s*\{[^}]*\bas handler\s*\}|export\s*\{[^}]*\bhandler\b[^}]*\}/,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { IMPORT_EVENT_PATTERN } from '../../lambda/contract/constants.ts';
 import { DELIVERY_RETRY_POLICY } from '../../infra/archive-deliveries.ts';
+import { IMPORT_EVENT_PATTERN } from '../../lambda/contract/constants.ts';
 import { resources, synth } from './synth.ts';
 
 const { template } = synth();
@@ -22,11 +22,13 @@ describe('deliveries', () => {
     expect(deliveries().KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/ArchiverKey/), 'Arn'] });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: Match.stringLikeRegexp('DeliveriesQueue') }],
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
   });
 
-  it('hide a message for six function timeouts and move it to the failed-jobs queue after the policy\'s attempts', () => {
+  it("hide a message for six function timeouts and move it to the failed-jobs queue after the policy's attempts", () => {
     const [fn] = resources(template, 'AWS::Lambda::Function');
     expect(deliveries().VisibilityTimeout).toBe(6 * fn!.Properties.Timeout);
     expect(deliveries().RedrivePolicy).toEqual({
@@ -51,7 +53,11 @@ describe('deliveries', () => {
 describe('import events', () => {
   it('of this account only are put on the deliveries queue, with retries and a dead-letter queue', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { account: ['111122223333'], source: [...IMPORT_EVENT_PATTERN.source], 'detail-type': [...IMPORT_EVENT_PATTERN.detailType] },
+      EventPattern: {
+        account: ['111122223333'],
+        source: [...IMPORT_EVENT_PATTERN.source],
+        'detail-type': [...IMPORT_EVENT_PATTERN.detailType],
+      },
       Targets: [
         Match.objectLike({
           Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeliveriesQueue'), 'Arn'] },
@@ -67,12 +73,19 @@ describe('import events', () => {
       Queues: [{ Ref: Match.stringLikeRegexp('DeliveriesQueue') }],
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: Match.arrayWith(['sqs:SendMessage']), Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: Match.arrayWith(['sqs:SendMessage']),
+            Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+          }),
         ]),
       },
     });
     const [key] = resources(template, 'AWS::KMS::Key');
-    const forEvents = key!.Properties.KeyPolicy.Statement.filter((s: { Principal: { Service?: string } }) => s.Principal.Service === 'events.amazonaws.com');
+    const forEvents = key!.Properties.KeyPolicy.Statement.filter(
+      (s: { Principal: { Service?: string } }) => s.Principal.Service === 'events.amazonaws.com',
+    );
     expect(forEvents).toEqual([expect.objectContaining({ Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } } })]);
   });
 });

@@ -33,7 +33,7 @@ describe('the function', () => {
     fresh.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
 
-  it('reserves none of the account\'s concurrency by default, so a first deploy fits a small quota', () => {
+  it("reserves none of the account's concurrency by default, so a first deploy fits a small quota", () => {
     const [fn] = resources(fresh.template, 'AWS::Lambda::Function');
     expect(fn!.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
   });
@@ -43,7 +43,14 @@ describe('the function', () => {
     const s3 = all.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
     expect(s3).toEqual([
       expect.objectContaining({
-        Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        Action: [
+          's3:GetObject',
+          's3:GetObjectVersion',
+          's3:PutObject',
+          's3:PutObjectTagging',
+          's3:DeleteObject',
+          's3:AbortMultipartUpload',
+        ],
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/StorageBucket/), 'Arn'] }, '/sp-config/*']] },
       }),
       expect.objectContaining({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['sp-config/*'] } } }),

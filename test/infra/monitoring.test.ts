@@ -9,8 +9,18 @@ const paging = synth({ alarmEmail: 'iam-team@example.com' });
 describe('alarms', () => {
   it('watch for a broken function, failed jobs, undelivered events and imports with errors, and stay silent without an email', () => {
     const alarms = resources(quiet.template, 'AWS::CloudWatch::Alarm');
-    expect(alarms.map((a) => a.Properties.MetricName).sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'Errors', 'ImportsWithErrors']);
-    quiet.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ImportsWithErrors', Namespace: METRICS_NAMESPACE, Dimensions: [{ Name: 'service', Value: PRODUCT }], Threshold: 1 });
+    expect(alarms.map((a) => a.Properties.MetricName).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
+      'ApproximateNumberOfMessagesVisible',
+      'Errors',
+      'ImportsWithErrors',
+    ]);
+    quiet.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ImportsWithErrors',
+      Namespace: METRICS_NAMESPACE,
+      Dimensions: [{ Name: 'service', Value: PRODUCT }],
+      Threshold: 1,
+    });
     expect(alarms.every((a) => a.Properties.AlarmActions === undefined)).toBe(true);
     quiet.template.resourceCountIs('AWS::SNS::Topic', 0);
   });
@@ -34,7 +44,9 @@ describe('alarms', () => {
             Action: 'sns:Publish',
             Condition: {
               StringEquals: { 'aws:SourceAccount': '111122223333' },
-              ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:us-east-1:111122223333:alarm:*']] } },
+              ArnLike: {
+                'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:us-east-1:111122223333:alarm:*']] },
+              },
             },
           }),
         ]),
@@ -42,11 +54,17 @@ describe('alarms', () => {
     });
   });
 
-  it('may use the topic\'s key for this account only', () => {
+  it("may use the topic's key for this account only", () => {
     const [key] = resources(paging.template, 'AWS::KMS::Key');
-    const forCloudWatch = key!.Properties.KeyPolicy.Statement.filter((s: { Principal: { Service?: string } }) => s.Principal.Service === 'cloudwatch.amazonaws.com');
+    const forCloudWatch = key!.Properties.KeyPolicy.Statement.filter(
+      (s: { Principal: { Service?: string } }) => s.Principal.Service === 'cloudwatch.amazonaws.com',
+    );
     expect(forCloudWatch).toEqual([
-      expect.objectContaining({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } } }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+      }),
     ]);
   });
 });
@@ -55,7 +73,15 @@ describe('the dashboard', () => {
   const body = () => JSON.stringify(resources(quiet.template, 'AWS::CloudWatch::Dashboard')[0]!.Properties.DashboardBody);
 
   it('shows what imports changed, jobs waiting, and the deliveries backlog', () => {
-    for (const name of ['ObjectsChanged', 'ObjectsCreated', 'ContinuedWaiting', 'JobsArchived', 'Failures', 'ApproximateAgeOfOldestMessage', 'ConcurrentExecutions']) {
+    for (const name of [
+      'ObjectsChanged',
+      'ObjectsCreated',
+      'ContinuedWaiting',
+      'JobsArchived',
+      'Failures',
+      'ApproximateAgeOfOldestMessage',
+      'ConcurrentExecutions',
+    ]) {
       expect(body()).toContain(name);
     }
   });

@@ -1,10 +1,10 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STACK_NAME } from '../../lambda/contract/constants.ts';
 import { defineArchiverApp } from '../../infra/archiver-app.ts';
 import { settingsFromContext } from '../../infra/archiver-stack.ts';
 import { IscImportArchiver } from '../../infra/import-archiver.ts';
+import { DEFAULT_STACK_NAME } from '../../lambda/contract/constants.ts';
 import { actionsOf, BUCKET_KEY_ARN, NO_STAGING, roleStatements, SECRET_ARN, SECRET_KEY_ARN, synth } from './synth.ts';
 
 describe('non-default settings reach the template', () => {
@@ -25,7 +25,7 @@ describe('non-default settings reach the template', () => {
     alarmEmail: 'iam-team@example.com',
   });
 
-  it('as the function\'s environment, timeout and reservation', () => {
+  it("as the function's environment, timeout and reservation", () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: 600,
       ReservedConcurrentExecutions: 20,
@@ -44,7 +44,7 @@ describe('non-default settings reach the template', () => {
     });
   });
 
-  it('as the deliveries mapping\'s cap and a visibility timeout that follows the function timeout', () => {
+  it("as the deliveries mapping's cap and a visibility timeout that follows the function timeout", () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 8 } });
     template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 6 * 600, RedrivePolicy: Match.anyValue() });
   });
@@ -62,25 +62,43 @@ describe('non-default settings reach the template', () => {
     template.hasResourceProperties('AWS::Events::Rule', { EventBusName: 'identity-events' });
   });
 
-  it('as the alarm topic\'s email subscription', () => {
+  it("as the alarm topic's email subscription", () => {
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'iam-team@example.com' });
   });
 });
 
 describe('the app', () => {
   it('names the stack and reads every setting from context, as `cdk deploy -c` passes them', () => {
-    const app = new App({ context: { ...NO_STAGING, stackName: 'AcmeArchiver', maxConcurrency: '7', archiveChanges: 'false', maxWaitMinutes: '90' } });
+    const app = new App({
+      context: { ...NO_STAGING, stackName: 'AcmeArchiver', maxConcurrency: '7', archiveChanges: 'false', maxWaitMinutes: '90' },
+    });
     const stack = defineArchiverApp(app);
     expect(stack.stackName).toBe('AcmeArchiver');
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 7 } });
-    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ARCHIVE_CHANGES: 'false', MAX_WAIT_MINUTES: '90' }) } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ARCHIVE_CHANGES: 'false', MAX_WAIT_MINUTES: '90' }) },
+    });
     expect(defineArchiverApp(new App({ context: NO_STAGING })).stackName).toBe(DEFAULT_STACK_NAME);
   });
 
   it('reads context strings and JSON values alike, and refuses what is neither a number nor a flag', () => {
-    const context: Record<string, unknown> = { timeoutMinutes: '10', archiveBackup: 'false', archiveChanges: true, maxConcurrency: 12, objectLockMode: 'GOVERNANCE', objectLockDays: 30 };
-    expect(settingsFromContext((k) => context[k])).toMatchObject({ timeoutMinutes: 10, archiveBackup: false, archiveChanges: true, maxConcurrency: 12, objectLockMode: 'GOVERNANCE', objectLockDays: 30 });
+    const context: Record<string, unknown> = {
+      timeoutMinutes: '10',
+      archiveBackup: 'false',
+      archiveChanges: true,
+      maxConcurrency: 12,
+      objectLockMode: 'GOVERNANCE',
+      objectLockDays: 30,
+    };
+    expect(settingsFromContext((k) => context[k])).toMatchObject({
+      timeoutMinutes: 10,
+      archiveBackup: false,
+      archiveChanges: true,
+      maxConcurrency: 12,
+      objectLockMode: 'GOVERNANCE',
+      objectLockDays: 30,
+    });
     expect(() => settingsFromContext((k) => (k === 'timeoutMinutes' ? 'ten' : undefined))).toThrow(/timeoutMinutes must be a number/);
     expect(() => settingsFromContext((k) => (k === 'archiveBackup' ? 'flase' : undefined))).toThrow(/archiveBackup must be true or false/);
   });
@@ -109,7 +127,7 @@ describe('invalid props', () => {
     expect(() => synth({ objectLockMode: 'GOVERNANCE' })).toThrow(/together/);
   });
 
-  it('accept a reservation above the queue\'s cap, leaving API calls room', () => {
+  it("accept a reservation above the queue's cap, leaving API calls room", () => {
     expect(() => synth({ maxConcurrency: 5, reservedConcurrency: 6 })).not.toThrow();
   });
 });

@@ -14,19 +14,40 @@ const rules = () => archiveBucket().Properties.LifecycleConfiguration.Rules as R
 describe('the archive bucket', () => {
   it('is private, TLS-only, SSE-KMS with a bucket key, versioned, logged and tiered', () => {
     fresh.template.hasResourceProperties('AWS::S3::Bucket', {
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('Key'), 'Arn'] } } }] },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('Key'), 'Arn'] },
+            },
+          },
+        ],
+      },
       VersioningConfiguration: { Status: 'Enabled' },
       LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('AccessLogs') }, LogFilePrefix: 'archive-bucket/' },
       LifecycleConfiguration: Match.objectLike({
-        Rules: Match.arrayWith([Match.objectLike({ Status: 'Enabled', Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }] })]),
+        Rules: Match.arrayWith([
+          Match.objectLike({ Status: 'Enabled', Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }] }),
+        ]),
         TransitionDefaultMinimumObjectSize: 'all_storage_classes_128K',
       }),
     });
     expect(archiveBucket().Properties.ObjectLockEnabled).toBeUndefined();
     fresh.template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: Match.stringLikeRegexp('StorageBucket') },
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
     fresh.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
@@ -59,7 +80,9 @@ describe('the archive bucket', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockEnabled: true,
       ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 2555 } } },
-      LifecycleConfiguration: Match.objectLike({ Rules: Match.arrayWith([Match.objectLike({ Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }] })]) }),
+      LifecycleConfiguration: Match.objectLike({
+        Rules: Match.arrayWith([Match.objectLike({ Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }] })]),
+      }),
     });
   });
 });
@@ -78,7 +101,9 @@ describe('what a failed first deploy leaves behind', () => {
       expect(resource.DeletionPolicy).toBe('RetainExceptOnCreate');
       expect(resource.UpdateReplacePolicy).toBe('Retain');
     }
-    const plainRetain = Object.values(fresh.template.toJSON().Resources as Record<string, { DeletionPolicy?: string }>).filter((r) => r.DeletionPolicy === 'Retain');
+    const plainRetain = Object.values(fresh.template.toJSON().Resources as Record<string, { DeletionPolicy?: string }>).filter(
+      (r) => r.DeletionPolicy === 'Retain',
+    );
     expect(plainRetain).toEqual([]);
   });
 });

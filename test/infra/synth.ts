@@ -37,6 +37,9 @@ export function roleStatements(template: Template): Statement[] {
 export const actionsOf = (s: Statement): string[] => [s.Action].flat();
 
 /** The resources of a type, with their properties and policies. */
-export function resources(template: Template, type: string): { Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string }[] {
+export function resources(
+  template: Template,
+  type: string,
+): { Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string }[] {
   return Object.values(template.findResources(type)) as never;
 }

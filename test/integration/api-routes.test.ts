@@ -49,7 +49,9 @@ describe('the API routes', () => {
     const result = await h.lambda.invoke(restEvent('POST', `/imports/${jobId}/archive`, jobId));
     expect(result).toMatchObject({ ok: true, value: { statusCode: 202 } });
     expect(bodyOf(result)).toMatchObject({ jobId, status: 'NOT_STARTED' });
-    expect(h.stack.dev.lambda.invocations.slice(before)).toEqual([{ functionName: 'isc-import-archiver', payload: { jobId, force: false, waitingSince: expect.any(String) } }]);
+    expect(h.stack.dev.lambda.invocations.slice(before)).toEqual([
+      { functionName: 'isc-import-archiver', payload: { jobId, force: false, waitingSince: expect.any(String) } },
+    ]);
   });
 
   it('hands a rearchive of a running job on with force kept', async () => {
@@ -58,7 +60,9 @@ describe('the API routes', () => {
     const before = h.stack.dev.lambda.invocations.length;
     const result = await h.lambda.invoke(routeEvent('rearchive', jobId));
     expect(result).toMatchObject({ ok: true, value: { statusCode: 202 } });
-    expect(h.stack.dev.lambda.invocations.slice(before)).toEqual([{ functionName: 'isc-import-archiver', payload: { jobId, force: true, waitingSince: expect.any(String) } }]);
+    expect(h.stack.dev.lambda.invocations.slice(before)).toEqual([
+      { functionName: 'isc-import-archiver', payload: { jobId, force: true, waitingSince: expect.any(String) } },
+    ]);
   });
 
   it('answers 404 for an unknown job and 502 when ISC keeps failing', async () => {
@@ -70,6 +74,9 @@ describe('the API routes', () => {
     h.stack.isc.addJob(failing, { status: 'COMPLETE', results: '{}', faults: [{ on: 'status', status: 403 }] });
     const bad = await h.lambda.invoke(restEvent('POST', `/imports/${failing}/archive`, failing));
     expect(bad).toMatchObject({ ok: true, value: { statusCode: 502 } });
-    expect(bodyOf(bad)).toMatchObject({ detailCode: '502 Bad Gateway', messages: [{ locale: 'en-US', localeOrigin: 'DEFAULT', text: expect.stringContaining('403') }] });
+    expect(bodyOf(bad)).toMatchObject({
+      detailCode: '502 Bad Gateway',
+      messages: [{ locale: 'en-US', localeOrigin: 'DEFAULT', text: expect.stringContaining('403') }],
+    });
   });
 });

@@ -13,12 +13,35 @@ describe('the archive of each kind of import', () => {
     const jobId = hex();
     const exportJobId = randomUUID();
     const results = completeResults(exportJobId);
-    const backup = JSON.stringify({ version: 1, timestamp: '2026-11-20T09:14:03Z', tenant: 'acme', description: 'backup', options: {}, objects: [{ version: 1, self: { type: 'RULE', id: 'r1', name: 'R' }, object: { id: 'r1' }, jwsHeader: 'eyJ', jwsSignature: 'c2ln' }] }, null, 3);
+    const backup = JSON.stringify(
+      {
+        version: 1,
+        timestamp: '2026-11-20T09:14:03Z',
+        tenant: 'acme',
+        description: 'backup',
+        options: {},
+        objects: [
+          { version: 1, self: { type: 'RULE', id: 'r1', name: 'R' }, object: { id: 'r1' }, jwsHeader: 'eyJ', jwsSignature: 'c2ln' },
+        ],
+      },
+      null,
+      3,
+    );
     h.stack.isc.addJob(jobId, { status: 'COMPLETE', results, backup: { exportJobId, document: backup } });
 
     const result = await h.lambda.invoke({ jobId });
 
-    expect(result).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED', jobId, status: 'COMPLETE', exportJobId, bucket: h.stack.bucket, manifestKey: `${folder(jobId)}manifest.json` } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        outcome: 'ARCHIVED',
+        jobId,
+        status: 'COMPLETE',
+        exportJobId,
+        bucket: h.stack.bucket,
+        manifestKey: `${folder(jobId)}manifest.json`,
+      },
+    });
     const storedResults = await h.stack.getObject(`${folder(jobId)}results.json`);
     expect(storedResults!.body.equals(Buffer.from(results))).toBe(true);
     expect(storedResults!.contentType).toBe('application/json');
@@ -26,11 +49,18 @@ describe('the archive of each kind of import', () => {
     expect(storedBackup!.body.toString()).toBe(backup);
     const manifest = await h.manifestOf(jobId);
     expect(manifest).toMatchObject({
-      schemaVersion: 1, tenant: 'acme', jobId, status: 'COMPLETE', exportJobId,
+      schemaVersion: 1,
+      tenant: 'acme',
+      jobId,
+      status: 'COMPLETE',
+      exportJobId,
       archiver: { name: 'isc-import-archiver', version: '0.1.0' },
       backup: { state: 'ARCHIVED' },
       summary: {
-        byType: { SOURCE: { infos: 1, warnings: 0, errors: 0, importedObjects: 1 }, RULE: { infos: 1, warnings: 1, errors: 0, importedObjects: 1 } },
+        byType: {
+          SOURCE: { infos: 1, warnings: 0, errors: 0, importedObjects: 1 },
+          RULE: { infos: 1, warnings: 1, errors: 0, importedObjects: 1 },
+        },
         totals: { infos: 5, warnings: 1, errors: 0, importedObjects: 5 },
       },
     });
@@ -44,7 +74,12 @@ describe('the archive of each kind of import', () => {
     const published = h.stack.dev.events.events.filter((e) => e.Detail?.includes(jobId));
     expect(published).toHaveLength(1);
     expect(published[0]).toMatchObject({ EventBusName: 'default', Source: 'isc-import-archiver', DetailType: 'SP-Config Import Archived' });
-    expect(JSON.parse(published[0]!.Detail!)).toMatchObject({ jobId, status: 'COMPLETE', totals: manifest.summary.totals, manifest: { bucket: h.stack.bucket, key: `${folder(jobId)}manifest.json` } });
+    expect(JSON.parse(published[0]!.Detail!)).toMatchObject({
+      jobId,
+      status: 'COMPLETE',
+      totals: manifest.summary.totals,
+      manifest: { bucket: h.stack.bucket, key: `${folder(jobId)}manifest.json` },
+    });
     // The claim stays, taken before the manifest was archived: the manifest says it is done.
     expect((await h.claimOf(jobId)).claimedAt <= manifest.archivedAt).toBe(true);
   });
@@ -65,9 +100,16 @@ describe('the archive of each kind of import', () => {
   it('archives FAILED imports with their results and counts the errors', async () => {
     const jobId = hex();
     const exportJobId = hex();
-    h.stack.isc.addJob(jobId, { status: 'FAILED', results: failedResults(exportJobId), backup: { exportJobId, document: '{"version":1,"objects":[]}' } });
+    h.stack.isc.addJob(jobId, {
+      status: 'FAILED',
+      results: failedResults(exportJobId),
+      backup: { exportJobId, document: '{"version":1,"objects":[]}' },
+    });
     const result = await h.lambda.invoke(eventBridgeEvent({ jobId }));
-    expect(result).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED', status: 'FAILED', summary: { totals: { errors: 2, warnings: 1 } } } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { outcome: 'ARCHIVED', status: 'FAILED', summary: { totals: { errors: 2, warnings: 1 } } },
+    });
     const manifest = await h.manifestOf(jobId);
     expect(manifest.message).toBe('Import halted because of errors. Download results for error details.');
     expect((await h.stack.getObject(`${folder(jobId)}results.json`))!.body.toString()).toBe(failedResults(exportJobId));
@@ -80,7 +122,11 @@ describe('the archive of each kind of import', () => {
     const result = await h.lambda.invoke({ jobId });
     expect(result).toMatchObject({ ok: true, value: { outcome: 'CANCELLED', status: 'CANCELLED', exportJobId: null } });
     // The claim stays once the manifest is written (the manifest says it is done).
-    expect(await h.stack.keys(folder(jobId))).toEqual([`${folder(jobId)}.archiving`, `${folder(jobId)}manifest.json`, `${folder(jobId)}report.html`]);
+    expect(await h.stack.keys(folder(jobId))).toEqual([
+      `${folder(jobId)}.archiving`,
+      `${folder(jobId)}manifest.json`,
+      `${folder(jobId)}report.html`,
+    ]);
     expect(h.stack.isc.requestsFor(`${jobId}/download`)).toHaveLength(0);
   });
 
@@ -112,7 +158,10 @@ describe('the archive of each kind of import', () => {
     const v1 = await h.container({ ISC_API_VERSION: 'v1', ARCHIVE_PREFIX: 'audit/isc/' });
     const result = await v1.invoke({ jobId });
     expect(result).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED', manifestKey: keysOf(jobId, 'audit/isc/').manifest } });
-    expect(h.stack.isc.requestsFor(jobId).map((r) => r.path)).toEqual([`/sp-config/v1/import/${jobId}`, `/sp-config/v1/import/${jobId}/download`]);
+    expect(h.stack.isc.requestsFor(jobId).map((r) => r.path)).toEqual([
+      `/sp-config/v1/import/${jobId}`,
+      `/sp-config/v1/import/${jobId}/download`,
+    ]);
     expect(await h.stack.keys(folder(jobId))).toEqual([]);
   });
 
@@ -123,8 +172,12 @@ describe('the archive of each kind of import', () => {
     const message = (text: string) => ({ key: null, text });
     // Computed keys: a literal `__proto__:` would set the prototype instead of naming a key.
     const results = importResultsDocument({
-      ['__proto__']: { errors: [message('e1'), message('e2')], warnings: [message('w1')], importedObjects: [{ type: '__proto__', id: 'p1', name: 'P' }] },
-      ['constructor']: { errors: [message('e3')], infos: [message('i1'), message('i2'), message('i3')] },
+      ['__proto__']: {
+        errors: [message('e1'), message('e2')],
+        warnings: [message('w1')],
+        importedObjects: [{ type: '__proto__', id: 'p1', name: 'P' }],
+      },
+      constructor: { errors: [message('e3')], infos: [message('i1'), message('i2'), message('i3')] },
       SOURCE: { infos: [message('i4')] },
     } as never);
     expect(results).toContain('"__proto__":{');
@@ -133,7 +186,10 @@ describe('the archive of each kind of import', () => {
 
     const result = await fresh.invoke({ jobId });
 
-    expect(result).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED', summary: { totals: { errors: 3, warnings: 1, infos: 4, importedObjects: 1 } } } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { outcome: 'ARCHIVED', summary: { totals: { errors: 3, warnings: 1, infos: 4, importedObjects: 1 } } },
+    });
     const byType = (await h.manifestOf(jobId)).summary.byType;
     expect(Object.keys(byType).sort()).toEqual(['SOURCE', '__proto__', 'constructor']);
     expect(Object.getOwnPropertyDescriptor(byType, '__proto__')?.value).toEqual({ infos: 0, warnings: 1, errors: 2, importedObjects: 1 });
@@ -142,6 +198,9 @@ describe('the archive of each kind of import', () => {
     // The same warm container archives the next job with ordinary counts.
     const next = hex();
     h.stack.isc.addJob(next, { status: 'COMPLETE', results: completeResults() });
-    expect(await fresh.invoke({ jobId: next })).toMatchObject({ ok: true, value: { summary: { totals: { infos: 5, warnings: 1, errors: 0, importedObjects: 5 } } } });
+    expect(await fresh.invoke({ jobId: next })).toMatchObject({
+      ok: true,
+      value: { summary: { totals: { infos: 5, warnings: 1, errors: 0, importedObjects: 5 } } },
+    });
   });
 });

@@ -21,7 +21,10 @@ describe('bad input', () => {
     expect(result.ok || result.error.message.length).toBeLessThan(200);
     const api = await h.lambda.invoke(restEvent('POST', `/imports/${encodeURIComponent(jobId)}/archive`, jobId));
     expect(api).toMatchObject({ ok: true, value: { statusCode: 400 } });
-    expect(JSON.parse((api as any).value.body)).toMatchObject({ detailCode: '400.1 Bad Request Content', messages: [{ locale: 'en-US', localeOrigin: 'DEFAULT' }] });
+    expect(JSON.parse((api as any).value.body)).toMatchObject({
+      detailCode: '400.1 Bad Request Content',
+      messages: [{ locale: 'en-US', localeOrigin: 'DEFAULT' }],
+    });
     expect(h.stack.isc.requests.length).toBe(before);
     expect(h.stack.dev.secrets.reads.length).toBe(secretReads);
   });

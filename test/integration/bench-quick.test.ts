@@ -43,7 +43,13 @@ describe('npm run bench -- --quick', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code, out).toBe(0);
 
-    const report = JSON.parse(readFileSync('bench/results.json', 'utf8')) as { node: string; when: string; quick: boolean; complete: boolean; cases: ReportedCase[] };
+    const report = JSON.parse(readFileSync('bench/results.json', 'utf8')) as {
+      node: string;
+      when: string;
+      quick: boolean;
+      complete: boolean;
+      cases: ReportedCase[];
+    };
     expect(report.node).toBe(process.versions.node);
     expect(Date.parse(report.when)).toBeGreaterThanOrEqual(started);
     expect(report).toMatchObject({ quick: true, complete: true });

@@ -55,7 +55,11 @@ describe('what an import changed', () => {
     });
 
     const manifest = await json(`${folder(COMPLETE)}manifest.json`);
-    expect(manifest.changes).toMatchObject({ state: 'COMPUTED', afterExportJobId: asked[0]!.jobId, counts: { created: 1, changed: 1, unchanged: 1, unknown: 0 } });
+    expect(manifest.changes).toMatchObject({
+      state: 'COMPUTED',
+      afterExportJobId: asked[0]!.jobId,
+      counts: { created: 1, changed: 1, unchanged: 1, unknown: 0 },
+    });
     expect(manifest.changes.afterExportedAt).toEqual(expect.any(String));
     const changes = await json(`${folder(COMPLETE)}changes.json`);
     const byType = Object.fromEntries(changes.objects.map((o: any) => [o.type, o]));
@@ -122,7 +126,10 @@ describe('what an import changed', () => {
   it('counts the changes in the metrics of the invocation', async () => {
     const start = lambda.jsonLines().length;
     await lambda.invoke({ jobId: COMPLETE, force: true });
-    const emf = lambda.jsonLines().slice(start).find((l) => l._aws?.CloudWatchMetrics && 'ObjectsChanged' in l);
+    const emf = lambda
+      .jsonLines()
+      .slice(start)
+      .find((l) => l._aws?.CloudWatchMetrics && 'ObjectsChanged' in l);
     expect(emf).toMatchObject({ ObjectsChanged: 1, ObjectsCreated: 1 });
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '../../local/s3-server.ts';
+import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../local/s3-server.ts';
 
 // The local S3 the tests and `npm start` use (s3rver behind local/conditional-s3-proxy.ts) must
 // answer conditional writes as S3 does, or every race test proves nothing.
@@ -17,8 +17,12 @@ beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'archiver-proxy-'));
   local = await startLocalS3({ directory, buckets: [BUCKET] });
   s3 = new S3Client({
-    endpoint: local.url, forcePathStyle: true, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS,
-    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+    endpoint: local.url,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: LOCAL_S3_CREDENTIALS,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   });
 });
 afterAll(async () => {
@@ -35,7 +39,10 @@ const statusOf = (error: unknown) => (error as { $metadata?: { httpStatusCode?: 
 const read = async (k: string) => (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: k }))).Body!.transformToString();
 /** A read that hangs fails in seconds instead of never. */
 const readWithin = (k: string, ms = 3_000) =>
-  Promise.race([read(k), new Promise<string>((_, reject) => setTimeout(() => reject(new Error(`GET ${k} did not finish within ${ms} ms`)), ms))]);
+  Promise.race([
+    read(k),
+    new Promise<string>((_, reject) => setTimeout(() => reject(new Error(`GET ${k} did not finish within ${ms} ms`)), ms)),
+  ]);
 
 describe('the conditional-write proxy in front of s3rver', () => {
   it('creates with If-None-Match: * when the key is free, and answers 412 once it exists', async () => {
@@ -66,7 +73,9 @@ describe('the conditional-write proxy in front of s3rver', () => {
     const answers = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => put(k, `writer-${i}`, { IfNoneMatch: '*' })));
     const won = answers.flatMap((a, i) => (a.status === 'fulfilled' ? [i] : []));
     expect(won).toHaveLength(1);
-    expect(answers.filter((a) => a.status === 'rejected').map((a) => statusOf((a as PromiseRejectedResult).reason))).toEqual(Array(7).fill(412));
+    expect(answers.filter((a) => a.status === 'rejected').map((a) => statusOf((a as PromiseRejectedResult).reason))).toEqual(
+      Array(7).fill(412),
+    );
     expect(await read(k)).toBe(`writer-${won[0]}`);
   });
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { completeResults } from '../../local/import-results.ts';
-import type { LambdaContainer } from '../support/lambda-container.ts';
 import { hex, keysOf, sha, useArtifactHarness } from '../support/artifact-harness.ts';
 import { eventBridgeEvent, httpEvent, routeEvent } from '../support/events.ts';
+import type { LambdaContainer } from '../support/lambda-container.ts';
 
 // One complete archive per job whatever the deliveries do: duplicates, races, force, and crashes
 // (docs/contract.md, "S3 layout" and "Trust": the claim names its holder and the holder's deadline).

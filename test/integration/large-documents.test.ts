@@ -11,7 +11,11 @@ describe('large documents', () => {
   it('streams a 50 MB backup into S3 with the same bytes ISC served', async () => {
     const jobId = hex();
     const exportJobId = hex();
-    h.stack.isc.addJob(jobId, { status: 'COMPLETE', results: completeResults(exportJobId), backup: { exportJobId, document: { generateExport: 50 * 1024 * 1024 } } });
+    h.stack.isc.addJob(jobId, {
+      status: 'COMPLETE',
+      results: completeResults(exportJobId),
+      backup: { exportJobId, document: { generateExport: 50 * 1024 * 1024 } },
+    });
     const result = await h.lambda.invoke({ jobId }, 120_000);
     expect(result).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED' } });
     const served = h.stack.isc.served.get(`/beta/sp-config/export/${exportJobId}/download`)!;

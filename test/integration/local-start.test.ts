@@ -1,15 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalS3, LOCAL_S3_CREDENTIALS } from '../../local/s3-server.ts';
 import { DEMO_JOBS } from '../../local/demo-tenant.ts';
-import { IscDouble } from '../../local/isc-double.ts';
 import { LOCAL_BUCKET } from '../../local/dev-stack.ts';
+import { IscDouble } from '../../local/isc-double.ts';
+import { LOCAL_S3_CREDENTIALS, startLocalS3 } from '../../local/s3-server.ts';
 
 // Runs `npm start` as a user would, as a child process on free ports, and checks what it printed
 // against what it stored.
@@ -21,8 +21,14 @@ interface Run {
 }
 
 function npmStart(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<Run>; output: () => string } {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SAIL_') && k !== 'ARCHIVE_BUCKET' && k !== 'PORT'));
-  const child = spawn('npm', ['start', '--silent', '--', ...args], { env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('SAIL_') && k !== 'ARCHIVE_BUCKET' && k !== 'PORT'),
+  );
+  const child = spawn('npm', ['start', '--silent', '--', ...args], {
+    env: { ...clean, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -38,7 +44,11 @@ async function storedManifests(dataDir: string) {
     const listed = await client.send(new ListObjectsV2Command({ Bucket: LOCAL_BUCKET }));
     const keys = (listed.Contents ?? []).map((o) => o.Key!);
     const manifests = await Promise.all(
-      keys.filter((k) => k.endsWith('manifest.json')).map(async (key) => JSON.parse(await (await client.send(new GetObjectCommand({ Bucket: LOCAL_BUCKET, Key: key }))).Body!.transformToString())),
+      keys
+        .filter((k) => k.endsWith('manifest.json'))
+        .map(async (key) =>
+          JSON.parse(await (await client.send(new GetObjectCommand({ Bucket: LOCAL_BUCKET, Key: key }))).Body!.transformToString()),
+        ),
     );
     return { keys, manifests };
   } finally {
@@ -65,7 +75,9 @@ describe('npm start -- --once', () => {
     const manifests = all.filter((m) => m.restore === null);
     expect(manifests.map((m) => m.jobId).sort()).toEqual(DEMO_JOBS.map((j) => j.jobId).sort());
     const previews = all.filter((m) => m.restore !== null);
-    expect(previews).toEqual([expect.objectContaining({ status: 'COMPLETE', restore: expect.objectContaining({ of: DEMO_JOBS[0]!.jobId, preview: true }) })]);
+    expect(previews).toEqual([
+      expect.objectContaining({ status: 'COMPLETE', restore: expect.objectContaining({ of: DEMO_JOBS[0]!.jobId, preview: true }) }),
+    ]);
     expect(run.stdout).toContain('changes  1 changed · 1 created · 1 unchanged · 0 unknown');
     expect(run.stdout).toMatch(/would restore {2}TRANSFORM: Object to be imported: \[[0-9a-f-]+, Lowercase Email\]/);
     expect(run.stdout).toContain('cannot restore SOURCE Active Directory: Not in the pre-import backup');
@@ -80,7 +92,9 @@ describe('npm start -- --once', () => {
         expect(run.stdout).toContain(rewritten ? object.key : `${object.key} (${object.bytes} bytes)`);
       }
       const t = manifest.summary.totals;
-      expect(run.stdout).toContain(`totals   infos ${t.infos} · warnings ${t.warnings} · errors ${t.errors} · imported ${t.importedObjects}`);
+      expect(run.stdout).toContain(
+        `totals   infos ${t.infos} · warnings ${t.warnings} · errors ${t.errors} · imported ${t.importedObjects}`,
+      );
       expect(manifest.objects.some((o: { role: string }) => o.role === 'report')).toBe(true);
       expect(run.stdout).toMatch(new RegExp(`http://127\\.0\\.0\\.1:\\d+/imports/${manifest.jobId}/report`));
     }
@@ -125,14 +139,28 @@ describe('the running local front', () => {
     expect(list.imports.find((i) => i.jobId === failed!.jobId)).toMatchObject({ errors: 2, warnings: 1, status: 'FAILED' });
 
     // Events never force; the rearchive route does.
-    const event = { version: '0', id: 'e1', 'detail-type': 'SP-Config Import Completed', source: 'sailpoint.sp-config', time: new Date().toISOString(), detail: { jobId: failed!.jobId, force: true } };
+    const event = {
+      version: '0',
+      id: 'e1',
+      'detail-type': 'SP-Config Import Completed',
+      source: 'sailpoint.sp-config',
+      time: new Date().toISOString(),
+      detail: { jobId: failed!.jobId, force: true },
+    };
     const delivered = await fetch(`${front}/events`, { method: 'POST', body: JSON.stringify(event) });
     expect(await delivered.json()).toMatchObject({ outcome: 'ALREADY_ARCHIVED', status: 'FAILED' });
     const archived = await fetch(`${front}/imports/${failed!.jobId}/rearchive`, { method: 'POST' });
     expect(await archived.json()).toMatchObject({ outcome: 'ARCHIVED', status: 'FAILED' });
 
-    const published = (await (await fetch(`${front}/events`)).json()) as { published: { detailType: string; detail: { jobId: string; status: string } }[] };
-    expect(published.published).toContainEqual(expect.objectContaining({ detailType: 'SP-Config Import Archived', detail: expect.objectContaining({ jobId: failed!.jobId, status: 'FAILED' }) }));
+    const published = (await (await fetch(`${front}/events`)).json()) as {
+      published: { detailType: string; detail: { jobId: string; status: string } }[];
+    };
+    expect(published.published).toContainEqual(
+      expect.objectContaining({
+        detailType: 'SP-Config Import Archived',
+        detail: expect.objectContaining({ jobId: failed!.jobId, status: 'FAILED' }),
+      }),
+    );
 
     const report = await fetch(`${front}/imports/${failed!.jobId}/report`);
     expect(report.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -142,7 +170,10 @@ describe('the running local front', () => {
   it('answers a bad job id and an unknown job with ISC-style error envelopes', async () => {
     const bad = await fetch(`${front}/imports/..%2F..%2Fetc/archive`, { method: 'POST' });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ detailCode: '400.1 Bad Request Content', messages: [{ locale: 'en-US', text: expect.stringContaining('Invalid job id') }] });
+    expect(await bad.json()).toMatchObject({
+      detailCode: '400.1 Bad Request Content',
+      messages: [{ locale: 'en-US', text: expect.stringContaining('Invalid job id') }],
+    });
     const unknown = await fetch(`${front}/imports/${randomBytes(16).toString('hex')}/archive`, { method: 'POST' });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ detailCode: '404 Not found', trackingId: expect.stringMatching(/^[0-9a-f]{32}$/) });
@@ -157,7 +188,9 @@ describe('clear failures', () => {
     try {
       const run = await npmStart(['--once', '--port', String(port), '--data-dir', join(dataDir, 'busy')]).done;
       expect(run.code).not.toBe(0);
-      expect(run.stderr.trim()).toBe(`Port ${port} is already in use: stop what listens there, or pick another with --port <n> (or PORT=<n>).`);
+      expect(run.stderr.trim()).toBe(
+        `Port ${port} is already in use: stop what listens there, or pick another with --port <n> (or PORT=<n>).`,
+      );
     } finally {
       blocker.close();
     }
@@ -165,10 +198,21 @@ describe('clear failures', () => {
 
   it.each([
     ['an unreachable tenant', 'http://127.0.0.1:9', 'id', 'secret', 'ISC could not be reached: check SAIL_BASE_URL and your network.'],
-    ['rejected credentials', 'DOUBLE', 'demo-client-0b9c6e', 'wrong-secret', 'ISC refused the client credentials: check SAIL_CLIENT_ID and SAIL_CLIENT_SECRET.'],
+    [
+      'rejected credentials',
+      'DOUBLE',
+      'demo-client-0b9c6e',
+      'wrong-secret',
+      'ISC refused the client credentials: check SAIL_CLIENT_ID and SAIL_CLIENT_SECRET.',
+    ],
     ['a missing scope', 'DOUBLE', 'read-only-client', 'read-only-secret', 'sp:config:manage and an ORG_ADMIN user'],
   ])('says what to fix for %s', async (_what, baseUrl, clientId, clientSecret, message) => {
-    const isc = await IscDouble.start({ clients: [{ clientId: 'demo-client-0b9c6e', clientSecret: 'right', scopes: ['sp:config:manage'] }, { clientId: 'read-only-client', clientSecret: 'read-only-secret', scopes: ['sp:config:read'] }] });
+    const isc = await IscDouble.start({
+      clients: [
+        { clientId: 'demo-client-0b9c6e', clientSecret: 'right', scopes: ['sp:config:manage'] },
+        { clientId: 'read-only-client', clientSecret: 'read-only-secret', scopes: ['sp:config:read'] },
+      ],
+    });
     try {
       const jobId = randomBytes(16).toString('hex');
       const env = { SAIL_BASE_URL: baseUrl === 'DOUBLE' ? isc.url : baseUrl, SAIL_CLIENT_ID: clientId, SAIL_CLIENT_SECRET: clientSecret };

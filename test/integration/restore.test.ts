@@ -31,8 +31,13 @@ afterAll(async () => {
 
 function api(method: string, path: string, jobId: string, body?: unknown) {
   return {
-    httpMethod: method, path, resource: '/x', pathParameters: { jobId }, requestContext: { stage: 'v1' },
-    body: body === undefined ? null : JSON.stringify(body), isBase64Encoded: false,
+    httpMethod: method,
+    path,
+    resource: '/x',
+    pathParameters: { jobId },
+    requestContext: { stage: 'v1' },
+    body: body === undefined ? null : JSON.stringify(body),
+    isBase64Encoded: false,
   };
 }
 
@@ -63,7 +68,8 @@ describe('rolling an import back', () => {
     const preview = await call('POST', `/imports/${COMPLETE}/restore/preview`, COMPLETE);
     expect(preview.status).toBe(202);
     expect(preview.body).toMatchObject({
-      restoreOf: COMPLETE, preview: true,
+      restoreOf: COMPLETE,
+      preview: true,
       selection: {
         includeTypes: ['RULE', 'TRANSFORM'],
         objectOptions: { RULE: { includedIds: [DEMO_OBJECTS.unchanged.id] }, TRANSFORM: { includedIds: [DEMO_OBJECTS.changed.id] } },
@@ -73,7 +79,13 @@ describe('rolling an import back', () => {
     // What reached ISC: the backup's exact bytes, narrowed by options, as a preview.
     const sent = stack.isc.importRequests.slice(imports);
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ preview: true, complete: true, dataBytes: backup.length, dataSha256: sha(backup), options: { includeTypes: ['RULE', 'TRANSFORM'] } });
+    expect(sent[0]).toMatchObject({
+      preview: true,
+      complete: true,
+      dataBytes: backup.length,
+      dataSha256: sha(backup),
+      options: { includeTypes: ['RULE', 'TRANSFORM'] },
+    });
 
     // The preview job is archived like any import, and links back to the original.
     await runHandOffs(handOffs);
@@ -81,7 +93,9 @@ describe('rolling an import back', () => {
     expect(previewManifest).toMatchObject({ status: 'COMPLETE', restore: { of: COMPLETE, preview: true, previewJobId: null } });
     const previewResults = JSON.parse((await stack.getObject(`${folder(preview.body.jobId)}results.json`))!.body.toString());
     expect(JSON.stringify(previewResults)).toContain('IMPORT_PREVIEW');
-    expect(stack.isc.state.get('TRANSFORM', DEMO_OBJECTS.changed.id)).toMatchObject({ object: { attributes: { input: { attributes: { sourceName: 'Active Directory' } } } } });
+    expect(stack.isc.state.get('TRANSFORM', DEMO_OBJECTS.changed.id)).toMatchObject({
+      object: { attributes: { input: { attributes: { sourceName: 'Active Directory' } } } },
+    });
 
     // Apply, twice: one import reaches ISC, and both answers name it.
     const applied = stack.dev.lambda.invocations.length;
@@ -94,13 +108,22 @@ describe('rolling an import back', () => {
     // The restore job is archived with its own pre-import backup and its changes: the rollback.
     await runHandOffs(applied);
     const restored = await manifestOf(first.body.jobId);
-    expect(restored).toMatchObject({ status: 'COMPLETE', restore: { of: COMPLETE, preview: false, previewJobId: preview.body.jobId }, backup: { state: 'ARCHIVED' } });
+    expect(restored).toMatchObject({
+      status: 'COMPLETE',
+      restore: { of: COMPLETE, preview: false, previewJobId: preview.body.jobId },
+      backup: { state: 'ARCHIVED' },
+    });
     expect(restored.changes).toMatchObject({ state: 'COMPUTED', counts: { changed: 1, unchanged: 1 } });
-    expect(stack.isc.state.get('TRANSFORM', DEMO_OBJECTS.changed.id)).toMatchObject({ object: { attributes: { input: { attributes: { sourceName: 'Workday HR' } } } } });
+    expect(stack.isc.state.get('TRANSFORM', DEMO_OBJECTS.changed.id)).toMatchObject({
+      object: { attributes: { input: { attributes: { sourceName: 'Workday HR' } } } },
+    });
 
     // GET of the original lists both restores, newest first; the restore's report links back.
     const original = await call('GET', `/imports/${COMPLETE}`, COMPLETE);
-    expect(original.body.restores.map((r: any) => [r.jobId, r.preview])).toEqual([[first.body.jobId, false], [preview.body.jobId, true]]);
+    expect(original.body.restores.map((r: any) => [r.jobId, r.preview])).toEqual([
+      [first.body.jobId, false],
+      [preview.body.jobId, true],
+    ]);
     const report = (await stack.getObject(`${folder(first.body.jobId)}report.html`))!.body.toString();
     expect(report).toContain(`../${COMPLETE}/report.html`);
     // ...and the original's report links to its restores, its manifest vouching for the new bytes.
@@ -114,9 +137,21 @@ describe('rolling an import back', () => {
   type Request = readonly [method: string, path: string, jobId: string, body: unknown];
   it.each<[string, () => Request, RegExp]>([
     ['a job that is not archived', () => ['POST', `/imports/${FAILED}/restore/preview`, FAILED, undefined], /has not been archived/],
-    ['a job whose import had no backup', () => ['POST', `/imports/${CANCELLED}/restore/preview`, CANCELLED, undefined], /no archived backup \(NONE/],
-    ['an apply whose preview is not archived', () => ['POST', `/imports/${COMPLETE}/restore/apply`, COMPLETE, { previewJobId: '0'.repeat(32) }], /has not been archived yet/],
-    ['an apply with an ordinary import as its preview', () => ['POST', `/imports/${COMPLETE}/restore/apply`, COMPLETE, { previewJobId: CANCELLED }], /not a restore preview/],
+    [
+      'a job whose import had no backup',
+      () => ['POST', `/imports/${CANCELLED}/restore/preview`, CANCELLED, undefined],
+      /no archived backup \(NONE/,
+    ],
+    [
+      'an apply whose preview is not archived',
+      () => ['POST', `/imports/${COMPLETE}/restore/apply`, COMPLETE, { previewJobId: '0'.repeat(32) }],
+      /has not been archived yet/,
+    ],
+    [
+      'an apply with an ordinary import as its preview',
+      () => ['POST', `/imports/${COMPLETE}/restore/apply`, COMPLETE, { previewJobId: CANCELLED }],
+      /not a restore preview/,
+    ],
   ])('answers 409 for %s, and nothing reaches ISC', async (_what, request, reason) => {
     const imports = stack.isc.importRequests.length;
     const [method, path, jobId, body] = request();

@@ -36,7 +36,14 @@ describe('retries', () => {
 
   it('retries 5xx answers and succeeds', async () => {
     const jobId = hex();
-    h.stack.isc.addJob(jobId, { status: 'COMPLETE', results: completeResults(), faults: [{ on: 'status', status: 503 }, { on: 'results', status: 500 }] });
+    h.stack.isc.addJob(jobId, {
+      status: 'COMPLETE',
+      results: completeResults(),
+      faults: [
+        { on: 'status', status: 503 },
+        { on: 'results', status: 500 },
+      ],
+    });
     const result = await h.lambda.invoke({ jobId });
     expect(result).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED' } });
     expect(h.stack.isc.requestsFor(`/import/${jobId}`).map((r) => r.status)).toEqual([503, 200, 500, 200]);
@@ -96,11 +103,17 @@ describe('giving up', () => {
   });
 
   // The seed's generated example nests `results` twice; docs/isc-api.md reads it leniently, as import results.
-  it('archives the seed\'s doubly nested form, counting the types inside it', async () => {
+  it("archives the seed's doubly nested form, counting the types inside it", async () => {
     const jobId = hex();
-    h.stack.isc.addJob(jobId, { status: 'COMPLETE', results: importResultsDocument({ SOURCE: { infos: [{ key: null, text: 'x' }] } }, { nestTwice: true }) });
+    h.stack.isc.addJob(jobId, {
+      status: 'COMPLETE',
+      results: importResultsDocument({ SOURCE: { infos: [{ key: null, text: 'x' }] } }, { nestTwice: true }),
+    });
     const result = await h.lambda.invoke({ jobId }, 20_000);
-    expect(result).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED', summary: { byType: { SOURCE: { infos: 1 } }, totals: { infos: 1 } } } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { outcome: 'ARCHIVED', summary: { byType: { SOURCE: { infos: 1 } }, totals: { infos: 1 } } },
+    });
   });
 
   it('reports 403 as a permanent failure naming the scope and the ISC trackingId', async () => {
@@ -127,7 +140,12 @@ describe('giving up', () => {
     const jobId = hex();
     const exportJobId = hex();
     const faults = Array.from({ length: 8 }, () => ({ on: 'backup' as const, status: 502 }));
-    h.stack.isc.addJob(jobId, { status: 'COMPLETE', results: completeResults(exportJobId), backup: { exportJobId, document: '{"objects":[]}' }, faults });
+    h.stack.isc.addJob(jobId, {
+      status: 'COMPLETE',
+      results: completeResults(exportJobId),
+      backup: { exportJobId, document: '{"objects":[]}' },
+      faults,
+    });
     const result = await h.lambda.invoke({ jobId }, 8_000);
     expect(result).toMatchObject({ ok: false, error: { retryable: true } });
     expect(await h.manifestOf(jobId)).toBeUndefined();
@@ -138,22 +156,25 @@ describe('a backup that is not an export document', () => {
   it.each([
     ['an HTML error page', '<!doctype html><html><body>Service temporarily unavailable</body></html>', /not valid JSON/],
     ['{}', '{}', /not the expected document|not an export document/],
-  ])('retries %s served with a 200, then records the backup UNAVAILABLE with the reason, never ARCHIVED', async (_what, document, reason) => {
-    const jobId = hex();
-    const exportJobId = hex();
-    h.stack.isc.addJob(jobId, { status: 'COMPLETE', results: completeResults(exportJobId), backup: { exportJobId, document } });
-    const result = await h.lambda.invoke({ jobId }, 40_000);
-    expect(result).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED', exportJobId } });
-    expect(h.stack.isc.requestsFor(`/export/${exportJobId}/download`).length).toBeGreaterThan(1);
-    const manifest = await h.manifestOf(jobId);
-    expect(manifest.backup.state).toBe('UNAVAILABLE');
-    expect(manifest.backup.reason).toMatch(reason);
-    expect(manifest.backup.reason).toContain(exportJobId);
-    expect(manifest.objects.map((o: any) => o.role)).toEqual(['results', 'after', 'changes', 'report']);
-    // Nothing of the backup was stored: the only export is the after-state.
-    expect(await h.stack.keys(`${folder(jobId)}exports/`)).not.toContain(`${folder(jobId)}exports/${exportJobId}.json`);
-    expect(await h.stack.keys(`${folder(jobId)}exports/`)).toEqual([manifest.objects.find((o: any) => o.role === 'after').key]);
-  });
+  ])(
+    'retries %s served with a 200, then records the backup UNAVAILABLE with the reason, never ARCHIVED',
+    async (_what, document, reason) => {
+      const jobId = hex();
+      const exportJobId = hex();
+      h.stack.isc.addJob(jobId, { status: 'COMPLETE', results: completeResults(exportJobId), backup: { exportJobId, document } });
+      const result = await h.lambda.invoke({ jobId }, 40_000);
+      expect(result).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED', exportJobId } });
+      expect(h.stack.isc.requestsFor(`/export/${exportJobId}/download`).length).toBeGreaterThan(1);
+      const manifest = await h.manifestOf(jobId);
+      expect(manifest.backup.state).toBe('UNAVAILABLE');
+      expect(manifest.backup.reason).toMatch(reason);
+      expect(manifest.backup.reason).toContain(exportJobId);
+      expect(manifest.objects.map((o: any) => o.role)).toEqual(['results', 'after', 'changes', 'report']);
+      // Nothing of the backup was stored: the only export is the after-state.
+      expect(await h.stack.keys(`${folder(jobId)}exports/`)).not.toContain(`${folder(jobId)}exports/${exportJobId}.json`);
+      expect(await h.stack.keys(`${folder(jobId)}exports/`)).toEqual([manifest.objects.find((o: any) => o.role === 'after').key]);
+    },
+  );
 
   it('archives the backup when a retry brings the real document', async () => {
     const jobId = hex();

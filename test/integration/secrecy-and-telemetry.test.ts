@@ -44,9 +44,23 @@ describe('credentials and secrecy', () => {
     const container = await h.container({ POWERTOOLS_LOG_LEVEL: 'DEBUG' });
     const [ok, expired, forbidden, retried] = [hex(), hex(), hex(), hex()];
     h.stack.isc.addJob(ok, { status: 'COMPLETE', results: completeResults() });
-    h.stack.isc.addJob(expired, { status: 'COMPLETE', results: completeResults(), faults: [{ on: 'results', expireToken: true }, { on: 'status', expireToken: true }] });
+    h.stack.isc.addJob(expired, {
+      status: 'COMPLETE',
+      results: completeResults(),
+      faults: [
+        { on: 'results', expireToken: true },
+        { on: 'status', expireToken: true },
+      ],
+    });
     h.stack.isc.addJob(forbidden, { status: 'COMPLETE', results: completeResults(), faults: [{ on: 'status', status: 403 }] });
-    h.stack.isc.addJob(retried, { status: 'COMPLETE', results: completeResults(), faults: [{ on: 'results', reset: 'mid-body' }, { on: 'results', status: 500 }] });
+    h.stack.isc.addJob(retried, {
+      status: 'COMPLETE',
+      results: completeResults(),
+      faults: [
+        { on: 'results', reset: 'mid-body' },
+        { on: 'results', status: 500 },
+      ],
+    });
     for (const jobId of [ok, expired, forbidden, retried]) await container.invoke({ jobId });
     await container.invoke(restEvent('POST', `/imports/${hex()}/archive`, undefined));
     await container.invoke(routeEvent('archive', forbidden));
@@ -69,8 +83,14 @@ describe('credentials and secrecy', () => {
     const mark = h.lambda.mark();
     await h.lambda.invoke({ jobId });
     const lines = h.lambda.jsonLines(mark).filter((l) => l.jobId === jobId);
-    expect(lines.map((l) => l.message)).toEqual(expect.arrayContaining(['Import status read', 'Results archived', 'Report written', 'Manifest written', 'Archive done']));
-    expect(lines.find((l) => l.message === 'Results archived')).toMatchObject({ level: 'INFO', service: PRODUCT, bytes: completeResults().length });
+    expect(lines.map((l) => l.message)).toEqual(
+      expect.arrayContaining(['Import status read', 'Results archived', 'Report written', 'Manifest written', 'Archive done']),
+    );
+    expect(lines.find((l) => l.message === 'Results archived')).toMatchObject({
+      level: 'INFO',
+      service: PRODUCT,
+      bytes: completeResults().length,
+    });
   });
 });
 
@@ -106,7 +126,8 @@ describe('metrics, from this test’s own invocations', () => {
     await h.lambda.invoke({ jobId });
     const duplicate = flushedSince(h.lambda, mark);
     expect(duplicate).toMatchObject({ AlreadyArchived: 1 });
-    for (const name of ['JobsArchived', 'ImportErrors', 'ImportsWithErrors', 'BytesArchived']) expect(duplicate[name], name).toBeUndefined();
+    for (const name of ['JobsArchived', 'ImportErrors', 'ImportsWithErrors', 'BytesArchived'])
+      expect(duplicate[name], name).toBeUndefined();
 
     const cancelled = hex();
     h.stack.isc.addJob(cancelled, { status: 'CANCELLED' });
@@ -141,7 +162,9 @@ describe('the archived event', () => {
     const bus = await h.container({ ARCHIVE_EVENT_BUS: 'audit-bus' });
     await bus.invoke({ jobId });
     const published = h.stack.dev.events.events.filter((e) => e.Detail?.includes(jobId));
-    expect(published).toEqual([expect.objectContaining({ EventBusName: 'audit-bus', Source: ARCHIVED_EVENT.source, DetailType: ARCHIVED_EVENT.detailType })]);
+    expect(published).toEqual([
+      expect.objectContaining({ EventBusName: 'audit-bus', Source: ARCHIVED_EVENT.source, DetailType: ARCHIVED_EVENT.detailType }),
+    ]);
     expect(JSON.parse(published[0]!.Detail!)).toMatchObject({ jobId, status: 'FAILED', totals: { errors: 2, warnings: 1 } });
   });
 

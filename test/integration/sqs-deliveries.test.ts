@@ -14,15 +14,20 @@ describe('SQS batches', () => {
     h.stack.isc.addJob(fromEvent, { status: 'COMPLETE', results: completeResults() });
     h.stack.isc.addJob(direct, { status: 'COMPLETE', results: completeResults() });
 
-    const result = await h.lambda.invoke(sqsEvent([
-      { messageId: 'm-event', body: eventBridgeEvent({ jobId: fromEvent }) },
-      { messageId: 'm-unknown', body: { jobId: unknown } },
-      { messageId: 'm-direct', body: { jobId: direct } },
-      { messageId: 'm-not-json', body: 'archive ef38f94347e94562b5bb8424a56397d8 please' },
-      { messageId: 'm-bad-id', body: { jobId: '../x' } },
-    ]));
+    const result = await h.lambda.invoke(
+      sqsEvent([
+        { messageId: 'm-event', body: eventBridgeEvent({ jobId: fromEvent }) },
+        { messageId: 'm-unknown', body: { jobId: unknown } },
+        { messageId: 'm-direct', body: { jobId: direct } },
+        { messageId: 'm-not-json', body: 'archive ef38f94347e94562b5bb8424a56397d8 please' },
+        { messageId: 'm-bad-id', body: { jobId: '../x' } },
+      ]),
+    );
 
-    expect(result).toMatchObject({ ok: true, value: { batchItemFailures: [{ itemIdentifier: 'm-unknown' }, { itemIdentifier: 'm-not-json' }, { itemIdentifier: 'm-bad-id' }] } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { batchItemFailures: [{ itemIdentifier: 'm-unknown' }, { itemIdentifier: 'm-not-json' }, { itemIdentifier: 'm-bad-id' }] },
+    });
     expect((result as any).value.batchItemFailures).toHaveLength(3);
     for (const jobId of [fromEvent, direct]) {
       const manifest = await h.manifestOf(jobId);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeResults } from '../../local/import-results.ts';
 import { POLL } from '../../lambda/archive/wait-for-import.ts';
 import { DEFAULTS } from '../../lambda/contract/constants.ts';
+import { completeResults } from '../../local/import-results.ts';
 import { folder, hex, useArtifactHarness } from '../support/artifact-harness.ts';
 import { sqsEvent } from '../support/events.ts';
 import { SqsEndpoint } from '../support/sqs-endpoint.ts';
@@ -44,7 +44,10 @@ describe('waiting for a running import', () => {
     const mark = h.lambda.mark();
     const started = Date.now();
     const result = await h.lambda.invoke({ jobId }, 6_000);
-    expect(result).toMatchObject({ ok: true, value: { outcome: 'WAITING', jobId, status: expect.stringMatching(/^(NOT_STARTED|IN_PROGRESS)$/), waitingSince: expect.any(String) } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { outcome: 'WAITING', jobId, status: expect.stringMatching(/^(NOT_STARTED|IN_PROGRESS)$/), waitingSince: expect.any(String) },
+    });
     const waitingSince = (result as { value: { waitingSince: string } }).value.waitingSince;
     expect(Date.parse(waitingSince)).toBeGreaterThanOrEqual(started - 1_000);
     const handed = h.stack.dev.lambda.invocations.slice(before);
@@ -63,7 +66,9 @@ describe('waiting for a running import', () => {
     const before = h.stack.dev.lambda.invocations.length;
     const result = await h.lambda.invoke({ jobId, force: false, waitingSince }, 5_000);
     expect(result).toMatchObject({ ok: true, value: { outcome: 'WAITING', waitingSince } });
-    expect(h.stack.dev.lambda.invocations.slice(before)).toEqual([{ functionName: 'isc-import-archiver', payload: { jobId, force: false, waitingSince } }]);
+    expect(h.stack.dev.lambda.invocations.slice(before)).toEqual([
+      { functionName: 'isc-import-archiver', payload: { jobId, force: false, waitingSince } },
+    ]);
   });
 
   it(`fails with ImportStillRunning naming how long it waited once MAX_WAIT_MINUTES (default ${DEFAULTS.maxWaitMinutes}) have passed`, async () => {

@@ -18,7 +18,8 @@ export interface LogLine {
 
 export function recordingLog(): Log & { readonly lines: LogLine[] } {
   const lines: LogLine[] = [];
-  const at = (level: LogLine['level']) => (message: string, extra?: Record<string, unknown>) => void lines.push({ level, message, ...(extra ? { extra } : {}) });
+  const at = (level: LogLine['level']) => (message: string, extra?: Record<string, unknown>) =>
+    void lines.push({ level, message, ...(extra ? { extra } : {}) });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -52,7 +53,14 @@ export function fakeIsc(jobId: string, job: FakeIscJob): IscClient & { readonly 
   const calls: string[] = [];
   let polls = 0;
   const statuses = [...job.statuses];
-  const notFound = (path: string) => new IscError('IscNotFound', `ISC answered 404 to GET ${path}`, { phase: path.endsWith('/download') ? 'download' : 'status', retryable: false, httpStatus: 404, jobId, trackingId: 'a'.repeat(32) });
+  const notFound = (path: string) =>
+    new IscError('IscNotFound', `ISC answered 404 to GET ${path}`, {
+      phase: path.endsWith('/download') ? 'download' : 'status',
+      retryable: false,
+      httpStatus: 404,
+      jobId,
+      trackingId: 'a'.repeat(32),
+    });
   return {
     calls,
     requestCount: () => calls.length,
@@ -60,7 +68,15 @@ export function fakeIsc(jobId: string, job: FakeIscJob): IscClient & { readonly 
       calls.push(`GET ${path}`);
       if (!path.includes(jobId)) throw notFound(path);
       const status = statuses[Math.min(polls++, statuses.length - 1)];
-      return { jobId, status, type: 'IMPORT', message: status === 'FAILED' ? 'Import halted because of errors.' : null, created: '2026-12-01T09:00:00Z', modified: '2026-12-01T09:05:00Z', completed: '2026-12-01T09:05:00Z' };
+      return {
+        jobId,
+        status,
+        type: 'IMPORT',
+        message: status === 'FAILED' ? 'Import halted because of errors.' : null,
+        created: '2026-12-01T09:00:00Z',
+        modified: '2026-12-01T09:05:00Z',
+        completed: '2026-12-01T09:05:00Z',
+      };
     },
     async download(path, _ctx, consume) {
       calls.push(`GET ${path}`);
@@ -77,20 +93,42 @@ export function fakeIsc(jobId: string, job: FakeIscJob): IscClient & { readonly 
     // Starting jobs is for the changes and restore flows, tested against the ISC double: here ISC refuses.
     async postJson(path) {
       calls.push(`POST ${path}`);
-      throw new IscError('IscForbidden', `ISC answered 403 to POST ${path}`, { phase: 'changes', retryable: false, httpStatus: 403, jobId });
+      throw new IscError('IscForbidden', `ISC answered 403 to POST ${path}`, {
+        phase: 'changes',
+        retryable: false,
+        httpStatus: 403,
+        jobId,
+      });
     },
     async postImport(path) {
       calls.push(`POST ${path}`);
-      throw new IscError('IscForbidden', `ISC answered 403 to POST ${path}`, { phase: 'restore', retryable: false, httpStatus: 403, jobId });
+      throw new IscError('IscForbidden', `ISC answered 403 to POST ${path}`, {
+        phase: 'restore',
+        retryable: false,
+        httpStatus: 403,
+        jobId,
+      });
     },
   };
 }
 
-export function archiveDeps(store: ArchiveStore, isc: IscClient, options: { env?: Record<string, string>; log?: Log; now?: () => Date } = {}): ArchiveDeps {
+export function archiveDeps(
+  store: ArchiveStore,
+  isc: IscClient,
+  options: { env?: Record<string, string>; log?: Log; now?: () => Date } = {},
+): ArchiveDeps {
   return {
     // The after-state export and its comparison are tested against the ISC double (changes.test.ts).
     config: loadConfig({ ARCHIVE_BUCKET: store.bucket, ARCHIVE_CHANGES: 'false', ...options.env }),
-    credentials: { get: async () => ({ baseUrl: 'https://acme.api.identitynow.com', tokenUrl: 'https://acme.api.identitynow.com/oauth/token', tenant: 'acme', clientId: 'id', clientSecret: 'secret' }) },
+    credentials: {
+      get: async () => ({
+        baseUrl: 'https://acme.api.identitynow.com',
+        tokenUrl: 'https://acme.api.identitynow.com/oauth/token',
+        tenant: 'acme',
+        clientId: 'id',
+        clientSecret: 'secret',
+      }),
+    },
     isc,
     store,
     log: options.log ?? recordingLog(),

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { archiveKeys, type ArchiveKeys } from '../../lambda/contract/archive-keys.ts';
+import { type ArchiveKeys, archiveKeys } from '../../lambda/contract/archive-keys.ts';
 import { DEFAULTS } from '../../lambda/contract/constants.ts';
 import { DEMO_CLIENT } from '../../local/isc-double.ts';
 import { IscFront } from './isc-front.ts';
@@ -83,7 +83,10 @@ export function useArtifactHarness(env: Record<string, string> = {}): ArtifactHa
       const front = await IscFront.start(harness.stack.isc.url);
       fronts.push(front);
       const secretId = `isc-import-archiver/front-${randomUUID()}`;
-      harness.stack.dev.secrets.setSecret(secretId, JSON.stringify({ baseUrl: front.url, tenant: 'acme', clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret }));
+      harness.stack.dev.secrets.setSecret(
+        secretId,
+        JSON.stringify({ baseUrl: front.url, tenant: 'acme', clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret }),
+      );
       return { front, env: { ...env, ISC_SECRET_ID: secretId } };
     },
   };

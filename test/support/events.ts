@@ -6,8 +6,15 @@ import { IMPORT_EVENT_PATTERN, matchRoute, ROUTES, type RouteName, routePath } f
 /** An EventBridge event as the default rule delivers it. */
 export function eventBridgeEvent(detail: Record<string, unknown>) {
   return {
-    version: '0', id: randomUUID(), 'detail-type': IMPORT_EVENT_PATTERN.detailType[0], source: IMPORT_EVENT_PATTERN.source[0],
-    account: '000000000000', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail,
+    version: '0',
+    id: randomUUID(),
+    'detail-type': IMPORT_EVENT_PATTERN.detailType[0],
+    source: IMPORT_EVENT_PATTERN.source[0],
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: 'us-east-1',
+    resources: [],
+    detail,
   };
 }
 
@@ -15,9 +22,15 @@ export function eventBridgeEvent(detail: Record<string, unknown>) {
 export function sqsEvent(records: readonly { readonly messageId: string; readonly body: unknown }[]) {
   return {
     Records: records.map(({ messageId, body }) => ({
-      messageId, receiptHandle: `handle-${messageId}`, body: typeof body === 'string' ? body : JSON.stringify(body),
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()) }, messageAttributes: {}, md5OfBody: '',
-      eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:isc-import-archiver-deliveries', awsRegion: 'us-east-1',
+      messageId,
+      receiptHandle: `handle-${messageId}`,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()) },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:isc-import-archiver-deliveries',
+      awsRegion: 'us-east-1',
     })),
   };
 }
@@ -26,18 +39,27 @@ export function sqsEvent(records: readonly { readonly messageId: string; readonl
 export function restEvent(method: string, path: string, jobId: string | undefined, query: Record<string, string> | null = null) {
   const route = matchRoute(method, path)?.route;
   return {
-    resource: route ? `/imports/{jobId}${ROUTES[route].path}` : path, path, httpMethod: method, headers: {}, queryStringParameters: query,
+    resource: route ? `/imports/{jobId}${ROUTES[route].path}` : path,
+    path,
+    httpMethod: method,
+    headers: {},
+    queryStringParameters: query,
     pathParameters: jobId === undefined ? null : { jobId },
     requestContext: { requestId: randomUUID(), stage: 'prod', httpMethod: method },
-    body: null, isBase64Encoded: false,
+    body: null,
+    isBase64Encoded: false,
   };
 }
 
 /** API Gateway HTTP API (payload 2.0). */
 export function httpEvent(method: string, path: string, jobId: string, rawQueryString = '') {
   return {
-    version: '2.0', routeKey: `${method} ${path.replace(jobId, '{jobId}')}`, rawPath: path, rawQueryString,
-    headers: {}, pathParameters: { jobId },
+    version: '2.0',
+    routeKey: `${method} ${path.replace(jobId, '{jobId}')}`,
+    rawPath: path,
+    rawQueryString,
+    headers: {},
+    pathParameters: { jobId },
     requestContext: { requestId: randomUUID(), http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } },
     isBase64Encoded: false,
   };

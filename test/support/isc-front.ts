@@ -1,4 +1,4 @@
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /**
@@ -37,7 +37,13 @@ export class IscFront {
   stall(fragment: string, afterBytes = 16): { reached: Promise<void>; release(): void } {
     let reached!: () => void;
     let release!: () => void;
-    const rule: Rule = { fragment, kind: 'stall', afterBytes, reached: new Promise((r) => (reached = r)), released: new Promise((r) => (release = r)) };
+    const rule: Rule = {
+      fragment,
+      kind: 'stall',
+      afterBytes,
+      reached: new Promise((r) => (reached = r)),
+      released: new Promise((r) => (release = r)),
+    };
     rule.onReach = reached;
     this.#once.push(rule);
     return { reached: rule.reached!, release };
@@ -60,35 +66,38 @@ export class IscFront {
 
   #forward(target: URL, req: IncomingMessage, res: ServerResponse): void {
     const path = req.url ?? '/';
-    const upstream = request({ host: target.hostname, port: target.port, method: req.method, path, headers: { ...req.headers, host: target.host } }, (answer) => {
-      const status = answer.statusCode ?? 502;
-      const index = status === 200 ? this.#once.findIndex((r) => path.includes(r.fragment)) : -1;
-      const rule = index === -1 ? undefined : this.#once.splice(index, 1)[0];
-      const rewrite = status === 200 ? this.#always.find((r) => path.includes(r.fragment)) : undefined;
-      if (!rule && !rewrite) {
-        res.writeHead(status, answer.headers);
-        answer.pipe(res);
-        return;
-      }
-      void readAll(answer).then((original) => {
-        const body = rewrite ? rewrite.rewrite(original) : original;
-        const headers = { ...answer.headers, 'content-length': String(body.length) };
-        if (!rule) {
-          res.writeHead(status, headers);
-          res.end(body);
-        } else if (rule.kind === 'cut') {
-          // Written on the socket itself: no Content-Length, no chunking, the end of the connection ends the body.
-          const head = `HTTP/1.1 200 OK\r\nContent-Type: ${answer.headers['content-type'] ?? 'application/json'}\r\nConnection: close\r\n\r\n`;
-          res.socket?.end(Buffer.concat([Buffer.from(head), body.subarray(0, Math.floor(body.length / 2))]));
-        } else {
-          res.writeHead(status, headers);
-          res.write(body.subarray(0, rule.afterBytes));
-          rule.onReach?.();
-          res.on('close', () => upstream.destroy());
-          void rule.released!.then(() => res.end(body.subarray(rule.afterBytes)));
+    const upstream = request(
+      { host: target.hostname, port: target.port, method: req.method, path, headers: { ...req.headers, host: target.host } },
+      (answer) => {
+        const status = answer.statusCode ?? 502;
+        const index = status === 200 ? this.#once.findIndex((r) => path.includes(r.fragment)) : -1;
+        const rule = index === -1 ? undefined : this.#once.splice(index, 1)[0];
+        const rewrite = status === 200 ? this.#always.find((r) => path.includes(r.fragment)) : undefined;
+        if (!rule && !rewrite) {
+          res.writeHead(status, answer.headers);
+          answer.pipe(res);
+          return;
         }
-      });
-    });
+        void readAll(answer).then((original) => {
+          const body = rewrite ? rewrite.rewrite(original) : original;
+          const headers = { ...answer.headers, 'content-length': String(body.length) };
+          if (!rule) {
+            res.writeHead(status, headers);
+            res.end(body);
+          } else if (rule.kind === 'cut') {
+            // Written on the socket itself: no Content-Length, no chunking, the end of the connection ends the body.
+            const head = `HTTP/1.1 200 OK\r\nContent-Type: ${answer.headers['content-type'] ?? 'application/json'}\r\nConnection: close\r\n\r\n`;
+            res.socket?.end(Buffer.concat([Buffer.from(head), body.subarray(0, Math.floor(body.length / 2))]));
+          } else {
+            res.writeHead(status, headers);
+            res.write(body.subarray(0, rule.afterBytes));
+            rule.onReach?.();
+            res.on('close', () => upstream.destroy());
+            void rule.released!.then(() => res.end(body.subarray(rule.afterBytes)));
+          }
+        });
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   }

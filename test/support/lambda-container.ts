@@ -1,12 +1,10 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const BUNDLE = resolve('dist/lambda/handler.mjs');
 const RUNNER = resolve('test/support/container-runner.mjs');
 
-export type Invocation =
-  | { ok: true; value: any }
-  | { ok: false; error: { name: string; message: string; [key: string]: unknown } };
+export type Invocation = { ok: true; value: any } | { ok: false; error: { name: string; message: string; [key: string]: unknown } };
 
 /** One warm Lambda container: a child Node 24 process with only the given environment. */
 export class LambdaContainer {
@@ -60,13 +58,16 @@ export class LambdaContainer {
 
   /** Log lines the function printed (since `from`) that parse as JSON (Powertools logs and EMF metrics). */
   jsonLines(from = 0): Record<string, any>[] {
-    return this.output.slice(from).split('\n').flatMap((line) => {
-      try {
-        return line.trim().startsWith('{') ? [JSON.parse(line) as Record<string, any>] : [];
-      } catch {
-        return [];
-      }
-    });
+    return this.output
+      .slice(from)
+      .split('\n')
+      .flatMap((line) => {
+        try {
+          return line.trim().startsWith('{') ? [JSON.parse(line) as Record<string, any>] : [];
+        } catch {
+          return [];
+        }
+      });
   }
 
   /** Ends the process as Lambda does an out-of-memory or timed-out container: SIGKILL, no cleanup. */

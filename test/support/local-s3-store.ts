@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { type ArchiveStore, s3ArchiveStore } from '../../lambda/storage/archive-store.ts';
 import { LOCAL_S3_CREDENTIALS, startLocalS3 } from '../../local/s3-server.ts';
-import { s3ArchiveStore, type ArchiveStore } from '../../lambda/storage/archive-store.ts';
 
 export interface LocalS3Store {
   /** The archiver's own store, over the real S3 client, against s3rver behind the conditional-write front. */
@@ -25,8 +25,12 @@ export async function startLocalS3Store(): Promise<LocalS3Store> {
   const directory = await mkdtemp(join(tmpdir(), 'archiver-unit-s3-'));
   const server = await startLocalS3({ directory, buckets: [BUCKET] });
   const s3 = new S3Client({
-    endpoint: server.url, forcePathStyle: true, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS,
-    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+    endpoint: server.url,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: LOCAL_S3_CREDENTIALS,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   });
   return {
     store: s3ArchiveStore(s3, BUCKET),

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { IscDoubleOptions, IscDouble } from '../../local/isc-double.ts';
-import { LOCAL_BUCKET, startDevStack, type DevStack } from '../../local/dev-stack.ts';
+import { type DevStack, LOCAL_BUCKET, startDevStack } from '../../local/dev-stack.ts';
+import type { IscDouble, IscDoubleOptions } from '../../local/isc-double.ts';
 import { LOCAL_S3_CREDENTIALS, localS3Environment, startLocalS3 } from '../../local/s3-server.ts';
 
 export interface TestStack {
@@ -27,8 +27,12 @@ export async function startTestStack(options: IscDoubleOptions = {}): Promise<Te
   const local = await startLocalS3({ directory, buckets: [LOCAL_BUCKET] });
   const dev = await startDevStack({ directory, isc: options, embeddedS3: false, bucket: LOCAL_BUCKET });
   const s3 = new S3Client({
-    endpoint: local.url, forcePathStyle: true, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS,
-    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+    endpoint: local.url,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: LOCAL_S3_CREDENTIALS,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   });
   return {
     dev,

@@ -14,7 +14,8 @@ export function schemaProblems(value: unknown, shape: any, at = '$'): string[] {
   if (value === null) return shape.nullable ? [] : [`${at}: null is not allowed`];
   const problems: string[] = [];
   const type = Array.isArray(value) ? 'array' : typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value;
-  if (shape.type && !(shape.type === type || (shape.type === 'number' && type === 'integer'))) return [`${at}: expected ${shape.type}, got ${type}`];
+  if (shape.type && !(shape.type === type || (shape.type === 'number' && type === 'integer')))
+    return [`${at}: expected ${shape.type}, got ${type}`];
   if (shape.enum && !shape.enum.includes(value)) problems.push(`${at}: ${JSON.stringify(value)} is not one of ${shape.enum.join(', ')}`);
   if (type === 'object') {
     const record = value as Record<string, unknown>;

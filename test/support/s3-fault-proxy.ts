@@ -1,9 +1,16 @@
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type S3Operation =
-  | 'PutObject' | 'CreateMultipartUpload' | 'UploadPart' | 'CompleteMultipartUpload' | 'AbortMultipartUpload'
-  | 'GetObject' | 'DeleteObject' | 'ListMultipartUploads' | 'Other';
+  | 'PutObject'
+  | 'CreateMultipartUpload'
+  | 'UploadPart'
+  | 'CompleteMultipartUpload'
+  | 'AbortMultipartUpload'
+  | 'GetObject'
+  | 'DeleteObject'
+  | 'ListMultipartUploads'
+  | 'Other';
 
 export type S3Fault =
   /** Answered by the proxy with S3's error document; S3 never sees the request. */
@@ -63,10 +70,13 @@ export async function startS3FaultProxy(target: string): Promise<S3FaultProxy> {
   const seen: SeenS3Request[] = [];
 
   const forward = (req: IncomingMessage, res: ServerResponse) => {
-    const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const out = request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     out.on('error', () => res.destroy());
     req.pipe(out);
   };
@@ -75,7 +85,9 @@ export async function startS3FaultProxy(target: string): Promise<S3FaultProxy> {
     const url = new URL(req.url ?? '/', 'http://s3');
     const op = s3Operation(req.method ?? 'GET', url);
     const partNumber = url.searchParams.has('partNumber') ? Number(url.searchParams.get('partNumber')) : undefined;
-    const match = rules.find(({ rule, left }) => left > 0 && rule.op === op && (rule.partNumber === undefined || rule.partNumber === partNumber));
+    const match = rules.find(
+      ({ rule, left }) => left > 0 && rule.op === op && (rule.partNumber === undefined || rule.partNumber === partNumber),
+    );
     if (!match) {
       seen.push({ op, partNumber, outcome: 'forwarded' });
       return forward(req, res);

@@ -4,10 +4,31 @@
 // compositions are written out flat.
 
 const OBJECT_TYPES = [
-  'ACCESS_PROFILE', 'ACCESS_REQUEST_CONFIG', 'ATTR_SYNC_SOURCE_CONFIG', 'AUTH_ORG', 'CAMPAIGN_FILTER', 'CONNECTOR_RULE',
-  'FORM_DEFINITION', 'GOVERNANCE_GROUP', 'IDENTITY_OBJECT_CONFIG', 'IDENTITY_PROFILE', 'LIFECYCLE_STATE',
-  'NOTIFICATION_TEMPLATE', 'PASSWORD_POLICY', 'PASSWORD_SYNC_GROUP', 'PUBLIC_IDENTITIES_CONFIG', 'ROLE', 'RULE',
-  'SEGMENT', 'SERVICE_DESK_INTEGRATION', 'SOD_POLICY', 'SOURCE', 'TAG', 'TRANSFORM', 'TRIGGER_SUBSCRIPTION', 'WORKFLOW',
+  'ACCESS_PROFILE',
+  'ACCESS_REQUEST_CONFIG',
+  'ATTR_SYNC_SOURCE_CONFIG',
+  'AUTH_ORG',
+  'CAMPAIGN_FILTER',
+  'CONNECTOR_RULE',
+  'FORM_DEFINITION',
+  'GOVERNANCE_GROUP',
+  'IDENTITY_OBJECT_CONFIG',
+  'IDENTITY_PROFILE',
+  'LIFECYCLE_STATE',
+  'NOTIFICATION_TEMPLATE',
+  'PASSWORD_POLICY',
+  'PASSWORD_SYNC_GROUP',
+  'PUBLIC_IDENTITIES_CONFIG',
+  'ROLE',
+  'RULE',
+  'SEGMENT',
+  'SERVICE_DESK_INTEGRATION',
+  'SOD_POLICY',
+  'SOURCE',
+  'TAG',
+  'TRANSFORM',
+  'TRIGGER_SUBSCRIPTION',
+  'WORKFLOW',
 ];
 
 const IMPORTABLE = ['CONNECTOR_RULE', 'IDENTITY_OBJECT_CONFIG', 'IDENTITY_PROFILE', 'RULE', 'SOURCE', 'TRANSFORM', 'TRIGGER_SUBSCRIPTION'];
@@ -99,7 +120,11 @@ export const SCHEMAS: Record<string, object> = {
   SpConfigMessage: {
     type: 'object',
     required: ['key', 'text', 'details'],
-    properties: { key: { type: 'string' }, text: { type: 'string' }, details: { type: 'object', additionalProperties: { type: 'object' } } },
+    properties: {
+      key: { type: 'string' },
+      text: { type: 'string' },
+      details: { type: 'object', additionalProperties: { type: 'object' } },
+    },
   },
   ImportObject: {
     type: 'object',
@@ -131,7 +156,10 @@ export const SCHEMAS: Record<string, object> = {
     type: 'object',
     properties: {
       version: { type: 'integer' },
-      self: { type: 'object', properties: { type: { type: 'string', enum: OBJECT_TYPES }, id: { type: 'string' }, name: { type: 'string' } } },
+      self: {
+        type: 'object',
+        properties: { type: { type: 'string', enum: OBJECT_TYPES }, id: { type: 'string' }, name: { type: 'string' } },
+      },
       object: { type: 'object' },
     },
   },
@@ -146,6 +174,10 @@ export const SCHEMAS: Record<string, object> = {
   },
   ErrorMessage: {
     type: 'object',
-    properties: { locale: { type: 'string', nullable: true }, localeOrigin: { type: 'string', enum: ['DEFAULT', 'REQUEST'], nullable: true }, text: { type: 'string' } },
+    properties: {
+      locale: { type: 'string', nullable: true },
+      localeOrigin: { type: 'string', enum: ['DEFAULT', 'REQUEST'], nullable: true },
+      text: { type: 'string' },
+    },
   },
 };

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { startAwsJsonEndpoint, type AwsJsonEndpoint } from '../../local/aws-json-endpoint.ts';
+import { type AwsJsonEndpoint, startAwsJsonEndpoint } from '../../local/aws-json-endpoint.ts';
 
 export interface SentMessage {
   readonly QueueUrl: string;
@@ -26,7 +26,15 @@ export class SqsEndpoint {
     sqs.#endpoint = await startAwsJsonEndpoint('AmazonSQS.SendMessage', (input) => {
       const message = input as unknown as SentMessage;
       sqs.sent.push(message);
-      return { status: 200, body: { MessageId: randomUUID(), MD5OfMessageBody: createHash('md5').update(message.MessageBody ?? '').digest('hex') } };
+      return {
+        status: 200,
+        body: {
+          MessageId: randomUUID(),
+          MD5OfMessageBody: createHash('md5')
+            .update(message.MessageBody ?? '')
+            .digest('hex'),
+        },
+      };
     });
     return sqs;
   }

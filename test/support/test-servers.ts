@@ -34,11 +34,29 @@ export type Handler = (req: IncomingMessage, res: ServerResponse, seen: SeenRequ
 export function selfSignedCertificate(): { cert: string; key: string } {
   const dir = mkdtempSync(join(tmpdir(), 'tls-'));
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-days', '1',
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        '-days',
+        '1',
+      ],
+      { stdio: 'ignore' },
+    );
     return { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -50,13 +68,19 @@ export function selfSignedCertificate(): { cert: string; key: string } {
  * whether its body arrived whole. The handler runs once the body is in, unless `early` is set
  * (then it runs at once, for tests of what a client does while still sending).
  */
-export async function startServer(handler: Handler, options: { tls?: { cert: string; key: string }; early?: boolean } = {}): Promise<TestServer> {
+export async function startServer(
+  handler: Handler,
+  options: { tls?: { cert: string; key: string }; early?: boolean } = {},
+): Promise<TestServer> {
   const seen: SeenRequest[] = [];
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     let received = 0;
     const record: SeenRequest = {
-      method: req.method ?? '', url: req.url ?? '', headers: req.headers, complete: false,
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+      complete: false,
       get body() {
         return Buffer.concat(chunks);
       },
@@ -91,5 +115,7 @@ export async function startServer(handler: Handler, options: { tls?: { cert: str
 
 /** Answers a token request as ISC does. */
 export function tokenAnswer(res: ServerResponse, token = 'token-1'): void {
-  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: token, token_type: 'bearer', expires_in: 749 }));
+  res
+    .writeHead(200, { 'content-type': 'application/json' })
+    .end(JSON.stringify({ access_token: token, token_type: 'bearer', expires_in: 749 }));
 }

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { archiveJob, type ArchiveResult, type Archived } from '../../../lambda/archive/archive-job.ts';
+import { type Archived, type ArchiveResult, archiveJob } from '../../../lambda/archive/archive-job.ts';
 import { archiveKeys } from '../../../lambda/contract/archive-keys.ts';
 import type { ArchiveStore } from '../../../lambda/storage/archive-store.ts';
 import { completeResults, failedResults } from '../../../local/import-results.ts';
-import { archiveDeps, fakeIsc, recordingLog, virtualDeadline, type FakeIscJob } from '../../support/archive-fakes.ts';
-import { startLocalS3Store, type LocalS3Store } from '../../support/local-s3-store.ts';
+import { archiveDeps, type FakeIscJob, fakeIsc, recordingLog, virtualDeadline } from '../../support/archive-fakes.ts';
+import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
 
 // The archive flow against the real local S3 (conditional writes enforced) and an ISC that serves
 // documents from memory: what is written, in which order, and what is never written.
@@ -24,12 +24,32 @@ const keys = (jobId: string) => archiveKeys('sp-config/', 'acme', jobId);
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 const BACKUP = '{"version":1,"objects":[{"version":1,"self":{"type":"SOURCE","id":"s1","name":"S"},"object":{}}]}';
 
-function run(jobId: string, job: FakeIscJob, options: { force?: boolean; wait?: boolean; requestId?: string; store?: ArchiveStore; env?: Record<string, string>; budgetMs?: number; now?: Date } = {}) {
+function run(
+  jobId: string,
+  job: FakeIscJob,
+  options: {
+    force?: boolean;
+    wait?: boolean;
+    requestId?: string;
+    store?: ArchiveStore;
+    env?: Record<string, string>;
+    budgetMs?: number;
+    now?: Date;
+  } = {},
+) {
   const isc = fakeIsc(jobId, job);
   const log = recordingLog();
   const time = virtualDeadline(options.budgetMs ?? 600_000, NOW.getTime());
-  const deps = archiveDeps(options.store ?? s3.store, isc, { log, now: () => options.now ?? NOW, ...(options.env ? { env: options.env } : {}) });
-  const result = archiveJob({ jobId, force: options.force ?? false, wait: options.wait ?? true, requestId: options.requestId ?? 'req-1' }, deps, time.deadline);
+  const deps = archiveDeps(options.store ?? s3.store, isc, {
+    log,
+    now: () => options.now ?? NOW,
+    ...(options.env ? { env: options.env } : {}),
+  });
+  const result = archiveJob(
+    { jobId, force: options.force ?? false, wait: options.wait ?? true, requestId: options.requestId ?? 'req-1' },
+    deps,
+    time.deadline,
+  );
   return { result, isc, log, time };
 }
 
@@ -65,17 +85,30 @@ describe('archiveJob', () => {
     const m = await expectHonest(jobId);
     expect(done.manifest).toEqual(m);
     expect(m).toMatchObject({
-      schemaVersion: 1, tenant: 'acme', jobId, status: 'COMPLETE', exportJobId, archivedAt: NOW.toISOString(), apiVersion: 'beta',
+      schemaVersion: 1,
+      tenant: 'acme',
+      jobId,
+      status: 'COMPLETE',
+      exportJobId,
+      archivedAt: NOW.toISOString(),
+      apiVersion: 'beta',
       backup: { state: 'ARCHIVED', reason: `Pre-import backup ${exportJobId} archived.` },
-      summary: { totals: { infos: 5, warnings: 1, errors: 0, importedObjects: 5 } }, restore: null,
+      summary: { totals: { infos: 5, warnings: 1, errors: 0, importedObjects: 5 } },
+      restore: null,
     });
     expect(m.objects.map((o: { role: string; key: string }) => [o.role, o.key])).toEqual([
-      ['results', keys(jobId).results], ['backup', keys(jobId).backup(exportJobId)], ['report', keys(jobId).report],
+      ['results', keys(jobId).results],
+      ['backup', keys(jobId).backup(exportJobId)],
+      ['report', keys(jobId).report],
     ]);
     expect((await s3.read(keys(jobId).results))!.toString()).toBe(results);
     expect((await s3.read(keys(jobId).backup(exportJobId)))!.toString()).toBe(BACKUP);
     expect((await s3.read(keys(jobId).report))!.toString()).toContain('Build Account Map');
-    expect(isc.calls).toEqual([`GET /beta/sp-config/import/${jobId}`, `GET /beta/sp-config/import/${jobId}/download`, `GET /beta/sp-config/export/${exportJobId}/download`]);
+    expect(isc.calls).toEqual([
+      `GET /beta/sp-config/import/${jobId}`,
+      `GET /beta/sp-config/import/${jobId}/download`,
+      `GET /beta/sp-config/export/${exportJobId}/download`,
+    ]);
   });
 
   it('answers an archived job from its manifest without calling ISC', async () => {
@@ -84,7 +117,11 @@ describe('archiveJob', () => {
     const { result, isc, log } = run(jobId, { statuses: ['FAILED'], results: failedResults() });
     expect(await result).toMatchObject({ outcome: 'ALREADY_ARCHIVED', manifest: { jobId, status: 'FAILED' } });
     expect(isc.calls).toEqual([]);
-    expect(log.lines).toContainEqual({ level: 'info', message: 'Already archived; ISC not called', extra: { jobId, manifestKey: keys(jobId).manifest } });
+    expect(log.lines).toContainEqual({
+      level: 'info',
+      message: 'Already archived; ISC not called',
+      extra: { jobId, manifestKey: keys(jobId).manifest },
+    });
   });
 
   it('writes a manifest and a report but downloads nothing for a CANCELLED import', async () => {
@@ -133,8 +170,13 @@ describe('the claim in the flow', () => {
         return s3.store.put(key, body, type);
       },
     };
-    await run(jobId, { statuses: ['COMPLETE'], results: completeResults() }, { store: watching, requestId: 'req-named', budgetMs: 300_000 }).result;
-    expect(seen).toEqual({ requestId: 'req-named', deadline: new Date(NOW.getTime() + 300_000).toISOString(), claimedAt: NOW.toISOString() });
+    await run(jobId, { statuses: ['COMPLETE'], results: completeResults() }, { store: watching, requestId: 'req-named', budgetMs: 300_000 })
+      .result;
+    expect(seen).toEqual({
+      requestId: 'req-named',
+      deadline: new Date(NOW.getTime() + 300_000).toISOString(),
+      claimedAt: NOW.toISOString(),
+    });
   });
 
   it('writes nothing while another live delivery holds the claim, and says who holds it', async () => {
@@ -243,7 +285,11 @@ describe('force', () => {
       },
     };
     const { result } = run(jobId, { statuses: ['COMPLETE'], results: completeResults() }, { force: true, store: intruding });
-    await expect(result).rejects.toMatchObject({ name: 'Storage', retryable: true, message: expect.stringContaining('changed while this delivery held the claim') });
+    await expect(result).rejects.toMatchObject({
+      name: 'Storage',
+      retryable: true,
+      message: expect.stringContaining('changed while this delivery held the claim'),
+    });
     expect((await s3.read(keys(jobId).manifest))!.equals(newer)).toBe(true);
     expect(await s3.keys(keys(jobId).folder)).not.toContain(keys(jobId).lease);
   });
@@ -253,19 +299,42 @@ describe('force', () => {
     const exportJobId = hex();
     await run(jobId, { statuses: ['COMPLETE'], results: completeResults(exportJobId), backups: { [exportJobId]: BACKUP } }).result;
     const first = await manifest(jobId);
-    const { result } = run(jobId, { statuses: ['COMPLETE'], results: completeResults(exportJobId), backups: { [exportJobId]: 'gone' } }, { force: true });
+    const { result } = run(
+      jobId,
+      { statuses: ['COMPLETE'], results: completeResults(exportJobId), backups: { [exportJobId]: 'gone' } },
+      { force: true },
+    );
     const m = archived(await result).manifest;
     expect(m.backup.state).toBe('ARCHIVED');
-    expect(m.backup.reason).toMatch(new RegExp(`^Kept from the archive of ${first.archivedAt}: ISC no longer serves backup ${exportJobId} \\(404, trackingId a{32}\\)\\.$`));
+    expect(m.backup.reason).toMatch(
+      new RegExp(
+        `^Kept from the archive of ${first.archivedAt}: ISC no longer serves backup ${exportJobId} \\(404, trackingId a{32}\\)\\.$`,
+      ),
+    );
     expect(m.objects.find((o) => o.role === 'backup')).toEqual(first.objects.find((o: { role: string }) => o.role === 'backup'));
   });
 });
 
 describe('the backup step', () => {
   it.each([
-    ['ARCHIVE_BACKUP is false', { ARCHIVE_BACKUP: 'false' }, (e: string) => completeResults(e), { state: 'DISABLED', reason: 'ARCHIVE_BACKUP is false.' }],
-    ['the results name no backup', {}, () => completeResults(), { state: 'NONE', reason: 'The import results name no pre-import backup (no exportJobId).' }],
-    ['the exportJobId is not a job id', {}, () => completeResults('../../etc'), { state: 'UNAVAILABLE', reason: 'The results name an exportJobId that is not a job id.' }],
+    [
+      'ARCHIVE_BACKUP is false',
+      { ARCHIVE_BACKUP: 'false' },
+      (e: string) => completeResults(e),
+      { state: 'DISABLED', reason: 'ARCHIVE_BACKUP is false.' },
+    ],
+    [
+      'the results name no backup',
+      {},
+      () => completeResults(),
+      { state: 'NONE', reason: 'The import results name no pre-import backup (no exportJobId).' },
+    ],
+    [
+      'the exportJobId is not a job id',
+      {},
+      () => completeResults('../../etc'),
+      { state: 'UNAVAILABLE', reason: 'The results name an exportJobId that is not a job id.' },
+    ],
   ])('records why there is no backup when %s, without asking ISC', async (_why, env, results, backup) => {
     const jobId = hex();
     const { result, isc } = run(jobId, { statuses: ['COMPLETE'], results: results(hex()) }, { env });
@@ -276,9 +345,16 @@ describe('the backup step', () => {
   it('records a backup ISC no longer serves as UNAVAILABLE with the status and trackingId', async () => {
     const jobId = hex();
     const exportJobId = hex();
-    const { result, log } = run(jobId, { statuses: ['COMPLETE'], results: completeResults(exportJobId), backups: { [exportJobId]: 'gone' } });
+    const { result, log } = run(jobId, {
+      statuses: ['COMPLETE'],
+      results: completeResults(exportJobId),
+      backups: { [exportJobId]: 'gone' },
+    });
     const m = archived(await result).manifest;
-    expect(m.backup).toEqual({ state: 'UNAVAILABLE', reason: `ISC no longer serves backup ${exportJobId} (404, trackingId ${'a'.repeat(32)}).` });
+    expect(m.backup).toEqual({
+      state: 'UNAVAILABLE',
+      reason: `ISC no longer serves backup ${exportJobId} (404, trackingId ${'a'.repeat(32)}).`,
+    });
     expect(log.lines.find((l) => l.message === 'Backup unavailable')).toMatchObject({ level: 'warn', extra: { jobId, exportJobId } });
   });
 
@@ -299,8 +375,17 @@ describe('the backup step', () => {
   it('fails on a backup cut short, so the delivery is retried, storing none of it', async () => {
     const jobId = hex();
     const exportJobId = hex();
-    const { result } = run(jobId, { statuses: ['COMPLETE'], results: completeResults(exportJobId), backups: { [exportJobId]: { body: BACKUP, contentLength: BACKUP.length + 10 } } });
-    await expect(result).rejects.toMatchObject({ name: 'IscTruncatedBody', phase: 'backup', retryable: true, message: `ISC sent ${BACKUP.length} of ${BACKUP.length + 10} bytes of the pre-import backup.` });
+    const { result } = run(jobId, {
+      statuses: ['COMPLETE'],
+      results: completeResults(exportJobId),
+      backups: { [exportJobId]: { body: BACKUP, contentLength: BACKUP.length + 10 } },
+    });
+    await expect(result).rejects.toMatchObject({
+      name: 'IscTruncatedBody',
+      phase: 'backup',
+      retryable: true,
+      message: `ISC sent ${BACKUP.length} of ${BACKUP.length + 10} bytes of the pre-import backup.`,
+    });
     expect(await s3.keys(keys(jobId).folder)).toEqual([keys(jobId).results]);
   });
 });
@@ -310,14 +395,27 @@ describe('the results step', () => {
     const jobId = hex();
     const results = completeResults();
     const { result } = run(jobId, { statuses: ['COMPLETE'], results: { body: results, contentLength: results.length + 1 } });
-    await expect(result).rejects.toMatchObject({ name: 'IscTruncatedBody', phase: 'download', retryable: true, jobId, message: `ISC sent ${results.length} of ${results.length + 1} bytes of import results.` });
+    await expect(result).rejects.toMatchObject({
+      name: 'IscTruncatedBody',
+      phase: 'download',
+      retryable: true,
+      jobId,
+      message: `ISC sent ${results.length} of ${results.length + 1} bytes of import results.`,
+    });
     expect(await s3.keys(keys(jobId).folder)).toEqual([]);
   });
 
   it('fails on results that are not JSON, saying so, storing none of them', async () => {
     const jobId = hex();
     const { result } = run(jobId, { statuses: ['COMPLETE'], results: '{"results": {' });
-    await expect(result).rejects.toMatchObject({ name: 'IscInvalidBody', phase: 'download', retryable: true, message: expect.stringMatching(new RegExp(`^ISC sent import results for ${jobId} that is not valid JSON \\(.+\\); nothing was stored\\.$`)) });
+    await expect(result).rejects.toMatchObject({
+      name: 'IscInvalidBody',
+      phase: 'download',
+      retryable: true,
+      message: expect.stringMatching(
+        new RegExp(`^ISC sent import results for ${jobId} that is not valid JSON \\(.+\\); nothing was stored\\.$`),
+      ),
+    });
     expect(await s3.keys(keys(jobId).folder)).toEqual([]);
   });
 
@@ -326,15 +424,26 @@ describe('the results step', () => {
     const results = failedResults();
     const { result, log } = run(jobId, { statuses: ['FAILED'], results });
     await result;
-    expect(log.lines.find((l) => l.message === 'Results archived')).toEqual({ level: 'info', message: 'Results archived', extra: { jobId, key: keys(jobId).results, bytes: results.length, sha256: sha(results) } });
-    expect(log.lines.find((l) => l.message === 'Manifest written')).toMatchObject({ extra: { jobId, manifestKey: keys(jobId).manifest, status: 'FAILED', totals: { errors: 2, warnings: 1 } } });
+    expect(log.lines.find((l) => l.message === 'Results archived')).toEqual({
+      level: 'info',
+      message: 'Results archived',
+      extra: { jobId, key: keys(jobId).results, bytes: results.length, sha256: sha(results) },
+    });
+    expect(log.lines.find((l) => l.message === 'Manifest written')).toMatchObject({
+      extra: { jobId, manifestKey: keys(jobId).manifest, status: 'FAILED', totals: { errors: 2, warnings: 1 } },
+    });
   });
 });
 
 describe('a restore job', () => {
   it('carries the link its restore route left beside it into the manifest', async () => {
     const jobId = hex();
-    const link = { of: hex(), preview: true, selection: { includeTypes: ['SOURCE'], objectOptions: { SOURCE: { includedIds: ['s1'], includedNames: [] } } }, previewJobId: null };
+    const link = {
+      of: hex(),
+      preview: true,
+      selection: { includeTypes: ['SOURCE'], objectOptions: { SOURCE: { includedIds: ['s1'], includedNames: [] } } },
+      previewJobId: null,
+    };
     await s3.write(keys(jobId).restoreLink, JSON.stringify(link));
     const { result } = run(jobId, { statuses: ['COMPLETE'], results: completeResults() });
     expect(archived(await result).manifest.restore).toEqual(link);

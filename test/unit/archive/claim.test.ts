@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveClaim, type ClaimHolder } from '../../../lambda/archive/claim.ts';
 import type { Log } from '../../../lambda/core/log.ts';
 import type { ArchiveStore, ConditionalWrite } from '../../../lambda/storage/archive-store.ts';
-import { startLocalS3Store, type LocalS3Store } from '../../support/local-s3-store.ts';
+import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
 
 // The claim against a real local S3 that enforces conditional writes as S3 does: no fake that
 // shares the code's assumptions decides who wins.
@@ -22,7 +22,8 @@ const holder = (requestId: string, deadlineMs: number): ClaimHolder => ({ reques
 
 function recorder(): Log & { lines: { level: string; message: string; extra?: Record<string, unknown> }[] } {
   const lines: { level: string; message: string; extra?: Record<string, unknown> }[] = [];
-  const at = (level: string) => (message: string, extra?: Record<string, unknown>) => lines.push({ level, message, ...(extra ? { extra } : {}) });
+  const at = (level: string) => (message: string, extra?: Record<string, unknown>) =>
+    lines.push({ level, message, ...(extra ? { extra } : {}) });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -49,12 +50,28 @@ describe('taking the claim', () => {
       seen.push(claimedAt);
       return true;
     };
-    const taken = await ArchiveClaim.take(s3.store, k, holder('req-next', NOW + 60_000), () => NOW + 5_000, recorder(), undefined, finishedAfter);
+    const taken = await ArchiveClaim.take(
+      s3.store,
+      k,
+      holder('req-next', NOW + 60_000),
+      () => NOW + 5_000,
+      recorder(),
+      undefined,
+      finishedAfter,
+    );
     expect(taken).toBeInstanceOf(ArchiveClaim);
     expect(seen).toEqual([new Date(NOW).toISOString()]);
     expect(await stored(k)).toMatchObject(holder('req-next', NOW + 60_000));
     // Without a finished manifest the same live claim is busy.
-    const busy = await ArchiveClaim.take(s3.store, k, holder('req-third', NOW + 60_000), () => NOW + 6_000, recorder(), undefined, async () => false);
+    const busy = await ArchiveClaim.take(
+      s3.store,
+      k,
+      holder('req-third', NOW + 60_000),
+      () => NOW + 6_000,
+      recorder(),
+      undefined,
+      async () => false,
+    );
     expect(busy).toMatchObject({ requestId: 'req-next' });
   });
 
@@ -89,13 +106,16 @@ describe('taking the claim', () => {
     const k = key();
     const deadline = NOW + 5 * 60_000;
     await ArchiveClaim.take(s3.store, k, holder('req-dead', deadline), () => NOW, recorder());
-    expect(await ArchiveClaim.take(s3.store, k, holder('req-next', deadline + 60_000), () => deadline - 1, recorder())).toMatchObject(holder('req-dead', deadline));
+    expect(await ArchiveClaim.take(s3.store, k, holder('req-next', deadline + 60_000), () => deadline - 1, recorder())).toMatchObject(
+      holder('req-dead', deadline),
+    );
     const log = recorder();
     const taken = await ArchiveClaim.take(s3.store, k, holder('req-next', deadline + 60_000), () => deadline, log);
     expect(taken).toBeInstanceOf(ArchiveClaim);
     expect(await stored(k)).toMatchObject(holder('req-next', deadline + 60_000));
     expect(log.lines).toContainEqual({
-      level: 'info', message: 'Taking over the claim: its holder has run out of time',
+      level: 'info',
+      message: 'Taking over the claim: its holder has run out of time',
       extra: { key: k, holder: 'req-dead', holderDeadline: new Date(deadline).toISOString() },
     });
   });
@@ -197,10 +217,19 @@ describe('releasing the claim', () => {
 
   it('logs, and does not throw, when S3 refuses the removal', async () => {
     const k = key();
-    const failing: ArchiveStore = { ...s3.store, delete: async () => { throw new Error('SlowDown'); } };
+    const failing: ArchiveStore = {
+      ...s3.store,
+      delete: async () => {
+        throw new Error('SlowDown');
+      },
+    };
     const log = recorder();
     const claim = (await ArchiveClaim.take(failing, k, holder('req-fail', NOW + 60_000), () => NOW, log)) as ArchiveClaim;
     await expect(claim.release()).resolves.toBeUndefined();
-    expect(log.lines).toContainEqual({ level: 'warn', message: 'Removing the archive claim failed', extra: { key: k, errorName: 'Error', errorMessage: 'SlowDown' } });
+    expect(log.lines).toContainEqual({
+      level: 'warn',
+      message: 'Removing the archive claim failed',
+      extra: { key: k, errorName: 'Error', errorMessage: 'SlowDown' },
+    });
   });
 });

@@ -6,7 +6,14 @@ import type { ImportStatus, ImportStatusValue } from '../../../lambda/isc/job-st
 // The poll schedule through an injected sleep and a virtual clock: no test waits for real time.
 
 const status = (value: ImportStatusValue): ImportStatus => ({
-  jobId: 'ef38f94347e94562b5bb8424a56397d8', status: value, type: 'IMPORT', message: null, created: null, modified: null, completed: null, expiration: null,
+  jobId: 'ef38f94347e94562b5bb8424a56397d8',
+  status: value,
+  type: 'IMPORT',
+  message: null,
+  created: null,
+  modified: null,
+  completed: null,
+  expiration: null,
 });
 
 /** A deadline over a virtual clock: `sleep` advances it, and refuses past `budgetMs`. */
@@ -28,7 +35,12 @@ function virtualDeadline(budgetMs: number) {
 
 function recorder() {
   const lines: { message: string; extra?: Record<string, unknown> }[] = [];
-  const log = { debug() {}, warn() {}, error() {}, info: (message: string, extra?: Record<string, unknown>) => lines.push({ message, extra }) };
+  const log = {
+    debug() {},
+    warn() {},
+    error() {},
+    info: (message: string, extra?: Record<string, unknown>) => lines.push({ message, extra }),
+  };
   return { lines, log };
 }
 
@@ -60,8 +72,19 @@ describe('waitForImport', () => {
     expect(final.status).toBe('FAILED');
     expect(time.sleeps).toEqual([2_000, 3_000, 4_500, 6_750, 10_125, 15_000, 15_000]);
     expect(iscDouble.polledAt).toEqual([2_000, 5_000, 9_500, 16_250, 26_375, 41_375, 56_375]);
-    expect(lines[0]).toEqual({ message: 'Import still running; waiting', extra: { jobId: status('NOT_STARTED').jobId, status: 'NOT_STARTED', waitMs: 2_000 } });
-    expect(lines.map((l) => l.extra?.status)).toEqual(['NOT_STARTED', 'IN_PROGRESS', 'IN_PROGRESS', 'IN_PROGRESS', 'IN_PROGRESS', 'IN_PROGRESS', 'IN_PROGRESS']);
+    expect(lines[0]).toEqual({
+      message: 'Import still running; waiting',
+      extra: { jobId: status('NOT_STARTED').jobId, status: 'NOT_STARTED', waitMs: 2_000 },
+    });
+    expect(lines.map((l) => l.extra?.status)).toEqual([
+      'NOT_STARTED',
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+    ]);
   });
 
   it('returns a finished import at once, without sleeping or polling', async () => {

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { FieldChange } from '../../../lambda/domain/changes.ts';
 import { compareObject, pointerToken } from '../../../lambda/changes/compare-object.ts';
 import { jsonText, SHOWN_LIMITS, shownValue } from '../../../lambda/changes/shown-value.ts';
+import type { FieldChange } from '../../../lambda/domain/changes.ts';
 import { rule, source, transform } from './isc-objects.ts';
 
 describe('compareObject', () => {
@@ -14,7 +14,11 @@ describe('compareObject', () => {
     ]);
     const replaced = { ...transform('department'), attributes: { input: 'static' } };
     expect(compareObject(transform('department'), replaced)).toEqual([
-      { path: '/attributes/input', before: { type: 'accountAttribute', attributes: { sourceName: 'Workday', attributeName: 'department' } }, after: 'static' },
+      {
+        path: '/attributes/input',
+        before: { type: 'accountAttribute', attributes: { sourceName: 'Workday', attributeName: 'department' } },
+        after: 'static',
+      },
     ]);
   });
 
@@ -31,8 +35,14 @@ describe('compareObject', () => {
     const after: Record<string, unknown> = { ...source(), cluster: { id: 'c1' } };
     delete after.description;
     const changes = compareObject(before, after);
-    expect(changes).toEqual([{ path: '/cluster', after: { id: 'c1' } }, { path: '/description', before: 'old' }]);
-    expect(JSON.parse(JSON.stringify(changes))).toEqual([{ path: '/cluster', after: { id: 'c1' } }, { path: '/description', before: 'old' }]);
+    expect(changes).toEqual([
+      { path: '/cluster', after: { id: 'c1' } },
+      { path: '/description', before: 'old' },
+    ]);
+    expect(JSON.parse(JSON.stringify(changes))).toEqual([
+      { path: '/cluster', after: { id: 'c1' } },
+      { path: '/description', before: 'old' },
+    ]);
     // null is a value, not an absence.
     expect(compareObject({ a: null }, {})).toEqual([{ path: '/a', before: null }]);
   });
@@ -49,7 +59,9 @@ describe('compareObject', () => {
       { path: '/features/0', before: 'A', after: 'B' },
       { path: '/features/1', before: 'B', after: 'A' },
     ]);
-    expect(compareObject(features(['A', 'B']), features(['A', 'B', 'C']))).toEqual([{ path: '/features', before: ['A', 'B'], after: ['A', 'B', 'C'] }]);
+    expect(compareObject(features(['A', 'B']), features(['A', 'B', 'C']))).toEqual([
+      { path: '/features', before: ['A', 'B'], after: ['A', 'B', 'C'] },
+    ]);
     expect(compareObject({ l: [{ k: 1, v: 'a' }] }, { l: [{ k: 1, v: 'b' }] })).toEqual([{ path: '/l/0/v', before: 'a', after: 'b' }]);
     expect(compareObject({ l: [{ k: 1 }] }, { l: ['k'] })).toEqual([{ path: '/l/0', before: { k: 1 }, after: 'k' }]);
   });
@@ -66,14 +78,21 @@ describe('compareObject', () => {
     expect(pointerToken('~1')).toBe('~01');
     expect(compareObject({ 'a/b': { '~': 1 } }, { 'a/b': { '~': 2 } })).toEqual([{ path: '/a~1b/~0', before: 1, after: 2 }]);
     expect(compareObject({ '': 1, __proto__x: 1 }, { '': 2, __proto__x: 1 })).toEqual([{ path: '/', before: 1, after: 2 }]);
-    expect(compareObject(JSON.parse('{"__proto__":{"a":1}}'), JSON.parse('{"__proto__":{"a":2}}'))).toEqual([{ path: '/__proto__/a', before: 1, after: 2 }]);
+    expect(compareObject(JSON.parse('{"__proto__":{"a":1}}'), JSON.parse('{"__proto__":{"a":2}}'))).toEqual([
+      { path: '/__proto__/a', before: 1, after: 2 },
+    ]);
   });
 
   it('shortens a value over 4 KB, with the sha256 of its full JSON text', () => {
     const script = `${'é'.repeat(3000)}`;
     const [change] = compareObject({ sourceCode: { script } }, { sourceCode: { script: `${script}!` } });
     const text = JSON.stringify(script);
-    expect(change!.before).toEqual({ truncated: true, preview: text.slice(0, 512), bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') });
+    expect(change!.before).toEqual({
+      truncated: true,
+      preview: text.slice(0, 512),
+      bytes: Buffer.byteLength(text),
+      sha256: createHash('sha256').update(text).digest('hex'),
+    });
     expect(Buffer.byteLength((change!.after as { preview: string }).preview)).toBeLessThanOrEqual(SHOWN_LIMITS.previewBytes);
     expect(shownValue('x'.repeat(SHOWN_LIMITS.bytes - 2))).toBe('x'.repeat(SHOWN_LIMITS.bytes - 2));
     expect(shownValue('x'.repeat(SHOWN_LIMITS.bytes - 1))).toMatchObject({ truncated: true, bytes: SHOWN_LIMITS.bytes + 1 });
@@ -88,7 +107,9 @@ describe('compareObject', () => {
     const nested = compareObject({ a: 1 }, { a: deep(1) });
     expect(nested[0]!.after).toMatchObject({ truncated: true, bytes: depth * 6 + 1 });
     expect(shownValue(JSON.parse('[[[[1]]]]'))).toEqual([[[[1]]]]);
-    expect(shownValue(JSON.parse(`${'['.repeat(SHOWN_LIMITS.depth + 1)}${']'.repeat(SHOWN_LIMITS.depth + 1)}`))).toMatchObject({ truncated: true });
+    expect(shownValue(JSON.parse(`${'['.repeat(SHOWN_LIMITS.depth + 1)}${']'.repeat(SHOWN_LIMITS.depth + 1)}`))).toMatchObject({
+      truncated: true,
+    });
   });
 });
 
@@ -96,14 +117,22 @@ describe('compareObject', () => {
 const scalar = fc.constantFrom<unknown>(null, true, false, 0, 1, -1.5, '', 'x', 'y', 'ünï');
 const key = fc.constantFrom('a', 'b', 'c', 'created', 'modified', 'x/y', '~1', '');
 const { value } = fc.letrec<{ value: unknown }>((tie) => ({
-  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(key, tie('value'), { maxKeys: 4 })),
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    scalar,
+    fc.array(tie('value'), { maxLength: 3 }),
+    fc.dictionary(key, tie('value'), { maxKeys: 4 }),
+  ),
 }));
 const object = fc.dictionary(key, value, { maxKeys: 6 });
 
 function resolve(document: unknown, pointer: string): { found: boolean; value?: unknown } {
   let at: unknown = document;
   if (pointer === '') return { found: true, value: at };
-  for (const token of pointer.slice(1).split('/').map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'))) {
+  for (const token of pointer
+    .slice(1)
+    .split('/')
+    .map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'))) {
     if (typeof at !== 'object' || at === null || !Object.hasOwn(at, token)) return { found: false };
     at = (at as Record<string, unknown>)[token];
   }
@@ -111,7 +140,11 @@ function resolve(document: unknown, pointer: string): { found: boolean; value?: 
 }
 
 function swapped(change: FieldChange): FieldChange {
-  return { path: change.path, ...('after' in change ? { before: change.after } : {}), ...('before' in change ? { after: change.before } : {}) };
+  return {
+    path: change.path,
+    ...('after' in change ? { before: change.after } : {}),
+    ...('before' in change ? { after: change.before } : {}),
+  };
 }
 
 describe('compareObject, for any two objects', () => {
@@ -132,7 +165,8 @@ describe('compareObject, for any two objects', () => {
     fc.assert(
       fc.property(object, object, (a, b) => {
         for (const change of compareObject(a, b)) {
-          const before = resolve(a, change.path), after = resolve(b, change.path);
+          const before = resolve(a, change.path),
+            after = resolve(b, change.path);
           expect(before.found || after.found).toBe(true);
           expect('before' in change).toBe(before.found);
           expect('after' in change).toBe(after.found);
@@ -179,13 +213,21 @@ describe('compareObject, for any two objects', () => {
 function reversed(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reversed);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversed(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([k, v]) => [k, reversed(v)]),
+  );
 }
 
 function sorted(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sorted);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sorted((value as Record<string, unknown>)[k])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
+  );
 }
 
 describe('jsonText', () => {

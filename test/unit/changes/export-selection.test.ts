@@ -5,7 +5,33 @@ import { schemaProblems } from '../../support/openapi-check.ts';
 // ExportPayload of the sp-config beta spec (../shared/reference/openapi/sp-config-beta.json):
 // ExportOptions plus `description`; every field optional, `objectOptions` a map of
 // ObjectExportImportOptions. The type enum is the spec's.
-const TYPES = ['ACCESS_PROFILE', 'ACCESS_REQUEST_CONFIG', 'ATTR_SYNC_SOURCE_CONFIG', 'AUTH_ORG', 'CAMPAIGN_FILTER', 'CONNECTOR_RULE', 'FORM_DEFINITION', 'GOVERNANCE_GROUP', 'IDENTITY_OBJECT_CONFIG', 'IDENTITY_PROFILE', 'LIFECYCLE_STATE', 'NOTIFICATION_TEMPLATE', 'PASSWORD_POLICY', 'PASSWORD_SYNC_GROUP', 'PUBLIC_IDENTITIES_CONFIG', 'ROLE', 'RULE', 'SEGMENT', 'SERVICE_DESK_INTEGRATION', 'SOD_POLICY', 'SOURCE', 'TAG', 'TRANSFORM', 'TRIGGER_SUBSCRIPTION', 'WORKFLOW'];
+const TYPES = [
+  'ACCESS_PROFILE',
+  'ACCESS_REQUEST_CONFIG',
+  'ATTR_SYNC_SOURCE_CONFIG',
+  'AUTH_ORG',
+  'CAMPAIGN_FILTER',
+  'CONNECTOR_RULE',
+  'FORM_DEFINITION',
+  'GOVERNANCE_GROUP',
+  'IDENTITY_OBJECT_CONFIG',
+  'IDENTITY_PROFILE',
+  'LIFECYCLE_STATE',
+  'NOTIFICATION_TEMPLATE',
+  'PASSWORD_POLICY',
+  'PASSWORD_SYNC_GROUP',
+  'PUBLIC_IDENTITIES_CONFIG',
+  'ROLE',
+  'RULE',
+  'SEGMENT',
+  'SERVICE_DESK_INTEGRATION',
+  'SOD_POLICY',
+  'SOURCE',
+  'TAG',
+  'TRANSFORM',
+  'TRIGGER_SUBSCRIPTION',
+  'WORKFLOW',
+];
 const EXPORT_PAYLOAD = {
   type: 'object',
   properties: {
@@ -14,7 +40,13 @@ const EXPORT_PAYLOAD = {
     includeTypes: { type: 'array', items: { type: 'string', enum: TYPES } },
     objectOptions: {
       type: 'object',
-      additionalProperties: { type: 'object', properties: { includedIds: { type: 'array', items: { type: 'string' } }, includedNames: { type: 'array', items: { type: 'string' } } } },
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          includedIds: { type: 'array', items: { type: 'string' } },
+          includedNames: { type: 'array', items: { type: 'string' } },
+        },
+      },
     },
   },
 };
@@ -36,7 +68,8 @@ describe('exportSelection', () => {
       objectOptions: { SOURCE: { includedIds: ['a1'], includedNames: [] }, TRANSFORM: { includedIds: ['a2', 'b2'], includedNames: [] } },
     });
     expect(schemaProblems(payload, EXPORT_PAYLOAD)).toEqual([]);
-    for (const selection of Object.values(payload!.objectOptions)) expect(Object.keys(selection).sort()).toEqual(['includedIds', 'includedNames']);
+    for (const selection of Object.values(payload!.objectOptions))
+      expect(Object.keys(selection).sort()).toEqual(['includedIds', 'includedNames']);
     expect(Object.keys(payload!).sort()).toEqual(Object.keys(EXPORT_PAYLOAD.properties).sort());
   });
 
@@ -54,7 +87,15 @@ describe('exportSelection', () => {
   });
 
   it('leaves out a type with nothing to select, as an empty selection would export all of it', () => {
-    expect(exportSelection([{ type: 'SOURCE', id: '', name: '' }, { type: 'RULE', id: 'r1', name: '' }], 'd')?.includeTypes).toEqual(['RULE']);
+    expect(
+      exportSelection(
+        [
+          { type: 'SOURCE', id: '', name: '' },
+          { type: 'RULE', id: 'r1', name: '' },
+        ],
+        'd',
+      )?.includeTypes,
+    ).toEqual(['RULE']);
     expect(exportSelection([{ type: 'SOURCE', id: '', name: '' }], 'd')).toBeUndefined();
     expect(exportSelection([], 'd')).toBeUndefined();
   });

@@ -23,7 +23,10 @@ export function source(): Record<string, unknown> {
     description: 'Employees and contractors in EMEA',
     owner: { type: 'IDENTITY', id: '2c9180857a0e6c2d017a0f5b8f6e0042', name: 'ada.admin' },
     connector: 'active-directory',
-    connectorAttributes: { forestSettings: [{ forestName: 'emea.acme.local', gcServer: 'gc.emea.acme.local:3268' }], searchDNs: [{ searchDN: 'OU=Users,DC=emea,DC=acme,DC=local', iterateSearchFilter: '(objectclass=user)' }] },
+    connectorAttributes: {
+      forestSettings: [{ forestName: 'emea.acme.local', gcServer: 'gc.emea.acme.local:3268' }],
+      searchDNs: [{ searchDN: 'OU=Users,DC=emea,DC=acme,DC=local', iterateSearchFilter: '(objectclass=user)' }],
+    },
     features: ['AUTHENTICATE', 'PROVISIONING', 'PASSWORD', 'ENABLE', 'UNLOCK'],
     created: '2026-11-20T09:01:00.000Z',
     modified: '2026-11-20T09:01:00.000Z',
@@ -65,8 +68,21 @@ export function others(count: number, type = 'IDENTITY_PROFILE'): Entry[] {
 
 /** An export document's text; `objectFirst` writes `object` before `self` in each entry. */
 export function exportDocument(entries: readonly Entry[], options: { objectFirst?: boolean } = {}): string {
-  const objects = entries.map((e) => (options.objectFirst ? { version: 1, object: e.object, self: e.self } : { version: 1, self: e.self, object: e.object }));
-  return JSON.stringify({ version: 1, timestamp: '2026-11-20T09:14:03Z', tenant: 'acme', description: 'Pre-import backup', options: { excludeTypes: [], includeTypes: [], objectOptions: {} }, objects }, null, 1);
+  const objects = entries.map((e) =>
+    options.objectFirst ? { version: 1, object: e.object, self: e.self } : { version: 1, self: e.self, object: e.object },
+  );
+  return JSON.stringify(
+    {
+      version: 1,
+      timestamp: '2026-11-20T09:14:03Z',
+      tenant: 'acme',
+      description: 'Pre-import backup',
+      options: { excludeTypes: [], includeTypes: [], objectOptions: {} },
+      objects,
+    },
+    null,
+    1,
+  );
 }
 
 /** Feeds `text` to `sink` in chunks ending at `cuts` (byte offsets). */

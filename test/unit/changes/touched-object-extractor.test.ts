@@ -1,10 +1,23 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ObjectRef } from '../../../lambda/domain/summary.ts';
 import { NotAnExportDocumentError } from '../../../lambda/changes/export-entry-reader.ts';
 import { TouchedObjectExtractor } from '../../../lambda/changes/touched-object-extractor.ts';
+import type { ObjectRef } from '../../../lambda/domain/summary.ts';
 import { InvalidJsonError } from '../../../lambda/results/json-stream-walker.ts';
-import { type Entry, entryOf, exportDocument, feed, others, RULE_ID, RULE_SCRIPT, rule, SOURCE_ID, source, TRANSFORM_ID, transform } from './isc-objects.ts';
+import {
+  type Entry,
+  entryOf,
+  exportDocument,
+  feed,
+  others,
+  RULE_ID,
+  RULE_SCRIPT,
+  rule,
+  SOURCE_ID,
+  source,
+  TRANSFORM_ID,
+  transform,
+} from './isc-objects.ts';
 
 function extract(touched: readonly ObjectRef[], text: string | Buffer, cuts: readonly number[] = []) {
   const extractor = new TouchedObjectExtractor(touched);
@@ -20,7 +33,13 @@ afterEach(() => {
 });
 
 describe('TouchedObjectExtractor', () => {
-  const entries = [...others(20), entryOf('TRANSFORM', transform('department')), ...others(5, 'SOURCE'), entryOf('RULE', rule()), ...others(3)];
+  const entries = [
+    ...others(20),
+    entryOf('TRANSFORM', transform('department')),
+    ...others(5, 'SOURCE'),
+    entryOf('RULE', rule()),
+    ...others(3),
+  ];
 
   it('reads the touched objects, exactly as the document holds them, and nothing else', () => {
     const found = extract([TRANSFORM_REF, RULE_REF], exportDocument(entries));
@@ -38,15 +57,30 @@ describe('TouchedObjectExtractor', () => {
   });
 
   it('matches by name when the results give no id, and fills nothing it cannot find', () => {
-    const found = extract([{ type: 'SOURCE', id: '', name: 'Active Directory EMEA' }, { type: 'SOURCE', id: '', name: 'Nowhere' }], exportDocument([...others(3), entryOf('SOURCE', source())]));
-    expect(found).toEqual([{ ref: { type: 'SOURCE', id: '', name: 'Active Directory EMEA' }, matchedBy: 'name', self: { type: 'SOURCE', id: SOURCE_ID, name: 'Active Directory EMEA' }, object: source() }]);
+    const found = extract(
+      [
+        { type: 'SOURCE', id: '', name: 'Active Directory EMEA' },
+        { type: 'SOURCE', id: '', name: 'Nowhere' },
+      ],
+      exportDocument([...others(3), entryOf('SOURCE', source())]),
+    );
+    expect(found).toEqual([
+      {
+        ref: { type: 'SOURCE', id: '', name: 'Active Directory EMEA' },
+        matchedBy: 'name',
+        self: { type: 'SOURCE', id: SOURCE_ID, name: 'Active Directory EMEA' },
+        object: source(),
+      },
+    ]);
   });
 
   it('falls back to the name when the id is not the tenant’s, but prefers an id found later', () => {
     const foreign = { type: 'TRANSFORM', id: 'ffffffffffffffffffffffffffffffff', name: 'Department Lowercase' };
     expect(extract([foreign], exportDocument(entries))).toMatchObject([{ matchedBy: 'name', object: transform('department') }]);
     const sameName = entryOf('TRANSFORM', { ...transform('title'), id: 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee' });
-    expect(extract([TRANSFORM_REF], exportDocument([sameName, ...entries]))).toMatchObject([{ matchedBy: 'id', object: transform('department') }]);
+    expect(extract([TRANSFORM_REF], exportDocument([sameName, ...entries]))).toMatchObject([
+      { matchedBy: 'id', object: transform('department') },
+    ]);
   });
 
   it('matches ids whatever their case, and types exactly', () => {
@@ -61,7 +95,10 @@ describe('TouchedObjectExtractor', () => {
   });
 
   it('captures large touched objects whole', () => {
-    const big = { ...source(), connectorAttributes: { groups: Array.from({ length: 3000 }, (_, i) => `CN=Group ${i},OU=Groups,DC=emea,DC=acme,DC=local`) } };
+    const big = {
+      ...source(),
+      connectorAttributes: { groups: Array.from({ length: 3000 }, (_, i) => `CN=Group ${i},OU=Groups,DC=emea,DC=acme,DC=local`) },
+    };
     const found = extract([{ type: 'SOURCE', id: SOURCE_ID, name: '' }], exportDocument([entryOf('SOURCE', big)]));
     expect(JSON.stringify(big).length).toBeGreaterThan(100_000);
     expect(found[0]!.object).toEqual(big);
@@ -86,8 +123,20 @@ describe('TouchedObjectExtractor', () => {
   });
 
   it('ignores entries that are not objects or have no self', () => {
-    const text = JSON.stringify({ objects: [1, 'x', null, [], { object: rule() }, { self: 'RULE', object: rule() }, { self: { type: 'RULE', id: RULE_ID }, object: rule() }] });
-    expect(extract([RULE_REF], text)).toEqual([{ ref: RULE_REF, matchedBy: 'id', self: { type: 'RULE', id: RULE_ID, name: '' }, object: rule() }]);
+    const text = JSON.stringify({
+      objects: [
+        1,
+        'x',
+        null,
+        [],
+        { object: rule() },
+        { self: 'RULE', object: rule() },
+        { self: { type: 'RULE', id: RULE_ID }, object: rule() },
+      ],
+    });
+    expect(extract([RULE_REF], text)).toEqual([
+      { ref: RULE_REF, matchedBy: 'id', self: { type: 'RULE', id: RULE_ID, name: '' }, object: rule() },
+    ]);
   });
 });
 
@@ -111,7 +160,9 @@ function expected(touched: readonly ObjectRef[], entries: readonly Entry[]) {
   for (const ref of touched) {
     if (seen.has(keyOf(ref)) || (!ref.id && !ref.name)) continue;
     seen.add(keyOf(ref));
-    const byId = ref.id ? entries.find((e) => e.self.type === ref.type && e.self.id !== '' && e.self.id.toLowerCase() === ref.id.toLowerCase()) : undefined;
+    const byId = ref.id
+      ? entries.find((e) => e.self.type === ref.type && e.self.id !== '' && e.self.id.toLowerCase() === ref.id.toLowerCase())
+      : undefined;
     const byName = ref.name ? entries.find((e) => e.self.type === ref.type && e.self.name === ref.name) : undefined;
     const entry = byId ?? byName;
     if (entry) found.push({ ref, matchedBy: byId ? 'id' : 'name', self: entry.self, object: entry.object });
@@ -122,18 +173,31 @@ function expected(touched: readonly ObjectRef[], entries: readonly Entry[]) {
 describe('TouchedObjectExtractor, fed any document in any chunks', () => {
   it('finds exactly the touched entries JSON.parse would find', () => {
     fc.assert(
-      fc.property(fc.array(refArb, { maxLength: 6 }), fc.array(entryArb, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 8 }), (touched, generated, cuts) => {
-        const doc = {
-          version: 1,
-          options: { includeTypes: ['RULE'] },
-          objects: generated.map((g) => (g.objectFirst ? { version: 1, object: g.object, self: g.self, extra: g.extra } : { extra: g.extra, self: g.self, version: 1, object: g.object })),
-          tenant: 'acme',
-        };
-        const text = Buffer.from(JSON.stringify(doc, null, cuts.length % 2));
-        const parsed = JSON.parse(text.toString()) as { objects: Entry[] };
-        const found = extract(touched, text, cuts.map((c) => c % (text.length + 1)));
-        expect(found).toEqual(expected(touched, parsed.objects));
-      }),
+      fc.property(
+        fc.array(refArb, { maxLength: 6 }),
+        fc.array(entryArb, { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (touched, generated, cuts) => {
+          const doc = {
+            version: 1,
+            options: { includeTypes: ['RULE'] },
+            objects: generated.map((g) =>
+              g.objectFirst
+                ? { version: 1, object: g.object, self: g.self, extra: g.extra }
+                : { extra: g.extra, self: g.self, version: 1, object: g.object },
+            ),
+            tenant: 'acme',
+          };
+          const text = Buffer.from(JSON.stringify(doc, null, cuts.length % 2));
+          const parsed = JSON.parse(text.toString()) as { objects: Entry[] };
+          const found = extract(
+            touched,
+            text,
+            cuts.map((c) => c % (text.length + 1)),
+          );
+          expect(found).toEqual(expected(touched, parsed.objects));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -12,7 +12,9 @@ describe('archiveKeys', () => {
       manifest: 'sp-config/acme/imports/ef38f94347e94562b5bb8424a56397d8/manifest.json',
       lease: 'sp-config/acme/imports/ef38f94347e94562b5bb8424a56397d8/.archiving',
     });
-    expect(keys.backup('be9e116d-08e1-49fc-ab7f-fa585e96c9e4')).toBe('sp-config/acme/imports/ef38f94347e94562b5bb8424a56397d8/exports/be9e116d-08e1-49fc-ab7f-fa585e96c9e4.json');
+    expect(keys.backup('be9e116d-08e1-49fc-ab7f-fa585e96c9e4')).toBe(
+      'sp-config/acme/imports/ef38f94347e94562b5bb8424a56397d8/exports/be9e116d-08e1-49fc-ab7f-fa585e96c9e4.json',
+    );
   });
 
   it('works with an empty prefix', () => {
@@ -30,7 +32,10 @@ describe('iscPaths', () => {
   ] as const)('uses the %s family', (version, base) => {
     const paths = iscPaths(version);
     expect([paths.importStatus('j'), paths.importResults('j'), paths.exportStatus('e'), paths.exportDocument('e')]).toEqual([
-      `${base}/import/j`, `${base}/import/j/download`, `${base}/export/e`, `${base}/export/e/download`,
+      `${base}/import/j`,
+      `${base}/import/j/download`,
+      `${base}/export/e`,
+      `${base}/export/e/download`,
     ]);
   });
 });

@@ -1,14 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../lambda/contract/config.ts';
-import { parseCredentials } from '../../../lambda/isc/credentials.ts';
-import { ConfigurationError } from '../../../lambda/core/errors.ts';
 import { ARCHIVER } from '../../../lambda/contract/version.ts';
+import { ConfigurationError } from '../../../lambda/core/errors.ts';
+import { parseCredentials } from '../../../lambda/isc/credentials.ts';
 
 describe('loadConfig', () => {
   it('applies the contract defaults', () => {
     const config = loadConfig({ ARCHIVE_BUCKET: 'my-archive', ISC_SECRET_ID: 'isc/creds' });
-    expect(config).toMatchObject({ bucket: 'my-archive', prefix: 'sp-config/', apiVersion: 'beta', archiveBackup: true, secretId: 'isc/creds' });
+    expect(config).toMatchObject({
+      bucket: 'my-archive',
+      prefix: 'sp-config/',
+      apiVersion: 'beta',
+      archiveBackup: true,
+      secretId: 'isc/creds',
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -34,12 +40,30 @@ describe('loadConfig', () => {
 describe('parseCredentials', () => {
   const secret = 'S3cr3t-value-never-shown';
   it('derives the token URL and tenant from the base URL', () => {
-    const creds = parseCredentials(JSON.stringify({ baseUrl: 'https://acme.api.identitynow.com/', clientId: 'id', clientSecret: secret }), 'test');
-    expect(creds).toEqual({ baseUrl: 'https://acme.api.identitynow.com', tokenUrl: 'https://acme.api.identitynow.com/oauth/token', tenant: 'acme', clientId: 'id', clientSecret: secret });
+    const creds = parseCredentials(
+      JSON.stringify({ baseUrl: 'https://acme.api.identitynow.com/', clientId: 'id', clientSecret: secret }),
+      'test',
+    );
+    expect(creds).toEqual({
+      baseUrl: 'https://acme.api.identitynow.com',
+      tokenUrl: 'https://acme.api.identitynow.com/oauth/token',
+      tenant: 'acme',
+      clientId: 'id',
+      clientSecret: secret,
+    });
   });
 
   it('honours an explicit tokenUrl and tenant (vanity hosts)', () => {
-    const creds = parseCredentials(JSON.stringify({ baseUrl: 'https://iam.example.com', tokenUrl: 'https://iam.example.com/oauth/token', tenant: 'example-prod', clientId: 'id', clientSecret: secret }), 'test');
+    const creds = parseCredentials(
+      JSON.stringify({
+        baseUrl: 'https://iam.example.com',
+        tokenUrl: 'https://iam.example.com/oauth/token',
+        tenant: 'example-prod',
+        clientId: 'id',
+        clientSecret: secret,
+      }),
+      'test',
+    );
     expect(creds).toMatchObject({ tenant: 'example-prod', tokenUrl: 'https://iam.example.com/oauth/token' });
   });
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { archiveKeys } from '../../../lambda/contract/archive-keys.ts';
@@ -11,8 +11,8 @@ import { handOff } from '../../../lambda/invocation/hand-off.ts';
 import type { Runtime } from '../../../lambda/invocation/runtime.ts';
 import { answerBatch } from '../../../lambda/invocation/sqs-door.ts';
 import { completeResults } from '../../../local/import-results.ts';
-import { fakeIsc, type FakeIscJob } from '../../support/archive-fakes.ts';
-import { startLocalS3Store, type LocalS3Store } from '../../support/local-s3-store.ts';
+import { type FakeIscJob, fakeIsc } from '../../support/archive-fakes.ts';
+import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
 
 // The doors of asynchronous deliveries (direct invoke, EventBridge, the queue) with the real local
 // S3 and mocked Lambda, SQS and EventBridge clients: hand-offs, continuations, batch answers.
@@ -44,7 +44,15 @@ const clock = (ms: number) => ({ getRemainingTimeInMillis: () => ms });
 function runtime(jobId: string, job: FakeIscJob, env: Record<string, string> = {}): Runtime {
   return {
     config: loadConfig({ ARCHIVE_BUCKET: s3.bucket, AWS_LAMBDA_FUNCTION_NAME: 'isc-import-archiver', ISC_SECRET_ID: 'x', ...env }),
-    credentials: { get: async () => ({ baseUrl: 'https://acme.api.identitynow.com', tokenUrl: 'https://acme.api.identitynow.com/oauth/token', tenant: 'acme', clientId: 'id', clientSecret: 's' }) },
+    credentials: {
+      get: async () => ({
+        baseUrl: 'https://acme.api.identitynow.com',
+        tokenUrl: 'https://acme.api.identitynow.com/oauth/token',
+        tenant: 'acme',
+        clientId: 'id',
+        clientSecret: 's',
+      }),
+    },
     isc: fakeIsc(jobId, job),
     store: s3.store,
     lambda: () => new LambdaClient({ region: 'us-east-1' }),
@@ -59,15 +67,30 @@ describe('handOff', () => {
     expect(await handOff(rt, { jobId: 'j', force: true, waitingSince: '2026-12-01T10:00:00.000Z' })).toBe('invoke');
     const input = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
     expect(input).toMatchObject({ FunctionName: 'isc-import-archiver', InvocationType: 'Event' });
-    expect(JSON.parse(Buffer.from(input.Payload as Uint8Array).toString())).toEqual({ jobId: 'j', force: true, waitingSince: '2026-12-01T10:00:00.000Z' });
+    expect(JSON.parse(Buffer.from(input.Payload as Uint8Array).toString())).toEqual({
+      jobId: 'j',
+      force: true,
+      waitingSince: '2026-12-01T10:00:00.000Z',
+    });
   });
 
   it.each([
-    [0, 0], [12.4, 12], [-5, 0], [5_000, 900],
+    [0, 0],
+    [12.4, 12],
+    [-5, 0],
+    [5_000, 900],
   ])('sends to the queue when there is one, delay %d s as %d s (SQS allows 0 to 900)', async (asked, sent) => {
-    const rt = runtime(hex(), { statuses: ['COMPLETE'] }, { ARCHIVE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries' });
+    const rt = runtime(
+      hex(),
+      { statuses: ['COMPLETE'] },
+      { ARCHIVE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries' },
+    );
     expect(await handOff(rt, { jobId: 'j' }, asked)).toBe('queue');
-    expect(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input).toEqual({ QueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries', MessageBody: '{"jobId":"j"}', DelaySeconds: sent });
+    expect(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input).toEqual({
+      QueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries',
+      MessageBody: '{"jobId":"j"}',
+      DelaySeconds: sent,
+    });
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
   });
 
@@ -78,7 +101,13 @@ describe('handOff', () => {
   ])('fails retryably, naming the job, when %s', async (_when, arrange, env) => {
     arrange();
     const rt = runtime(hex(), { statuses: ['COMPLETE'] }, env);
-    await expect(handOff(rt, { jobId: 'j-1' })).rejects.toMatchObject({ name: 'HandOffFailed', retryable: true, phase: 'wait', jobId: 'j-1', message: 'Could not hand job j-1 to a later invocation.' });
+    await expect(handOff(rt, { jobId: 'j-1' })).rejects.toMatchObject({
+      name: 'HandOffFailed',
+      retryable: true,
+      phase: 'wait',
+      jobId: 'j-1',
+      message: 'Could not hand job j-1 to a later invocation.',
+    });
   });
 });
 
@@ -88,10 +117,18 @@ describe('archiveInBackground', () => {
     const rt = runtime(jobId, { statuses: ['COMPLETE'], results: completeResults() }, { ARCHIVE_EVENT_BUS: 'audit' });
     const answer = await archiveInBackground({ action: 'archive', jobId, force: false }, rt, clock(60_000), 'req-1');
     expect(answer).toEqual({
-      outcome: 'ARCHIVED', jobId, status: 'COMPLETE', exportJobId: null, bucket: s3.bucket, manifestKey: archiveKeys('sp-config/', 'acme', jobId).manifest,
+      outcome: 'ARCHIVED',
+      jobId,
+      status: 'COMPLETE',
+      exportJobId: null,
+      bucket: s3.bucket,
+      manifestKey: archiveKeys('sp-config/', 'acme', jobId).manifest,
       summary: { byType: expect.any(Object), totals: { infos: 5, warnings: 1, errors: 0, importedObjects: 5 } },
     });
-    expect(events.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]).toMatchObject({ EventBusName: 'audit', DetailType: 'SP-Config Import Archived' });
+    expect(events.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]).toMatchObject({
+      EventBusName: 'audit',
+      DetailType: 'SP-Config Import Archived',
+    });
     // Already archived: no second event.
     await archiveInBackground({ action: 'archive', jobId, force: false }, rt, clock(60_000), 'req-2');
     expect(events.commandCalls(PutEventsCommand)).toHaveLength(1);
@@ -99,22 +136,50 @@ describe('archiveInBackground', () => {
 
   it('publishes no event without ARCHIVE_EVENT_BUS', async () => {
     const jobId = hex();
-    await archiveInBackground({ action: 'archive', jobId, force: false }, runtime(jobId, { statuses: ['COMPLETE'], results: completeResults() }), clock(60_000), 'r');
+    await archiveInBackground(
+      { action: 'archive', jobId, force: false },
+      runtime(jobId, { statuses: ['COMPLETE'], results: completeResults() }),
+      clock(60_000),
+      'r',
+    );
     expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
   it('continues the wait of a running import in a new invocation, carrying when it began', async () => {
     const jobId = hex();
     const waitingSince = new Date(Date.now() - 10 * 60_000).toISOString();
-    const answer = await archiveInBackground({ action: 'archive', jobId, force: true, waitingSince }, runtime(jobId, { statuses: ['IN_PROGRESS'] }), clock(2_000), 'r');
-    expect(answer).toEqual({ outcome: 'WAITING', jobId, status: 'IN_PROGRESS', waitingSince, exportJobId: null, bucket: null, manifestKey: null, summary: null });
-    expect(JSON.parse(Buffer.from(lambda.commandCalls(InvokeCommand)[0]!.args[0].input.Payload as Uint8Array).toString())).toEqual({ jobId, force: true, waitingSince });
+    const answer = await archiveInBackground(
+      { action: 'archive', jobId, force: true, waitingSince },
+      runtime(jobId, { statuses: ['IN_PROGRESS'] }),
+      clock(2_000),
+      'r',
+    );
+    expect(answer).toEqual({
+      outcome: 'WAITING',
+      jobId,
+      status: 'IN_PROGRESS',
+      waitingSince,
+      exportJobId: null,
+      bucket: null,
+      manifestKey: null,
+      summary: null,
+    });
+    expect(JSON.parse(Buffer.from(lambda.commandCalls(InvokeCommand)[0]!.args[0].input.Payload as Uint8Array).toString())).toEqual({
+      jobId,
+      force: true,
+      waitingSince,
+    });
   });
 
   it('starts the wait now when the delivery is not a continuation', async () => {
     const jobId = hex();
     const before = Date.now();
-    const answer = (await archiveInBackground({ action: 'archive', jobId, force: false }, runtime(jobId, { statuses: ['NOT_STARTED'] }), clock(2_000), 'r')) as { waitingSince: string };
+    const answer = (await archiveInBackground(
+      { action: 'archive', jobId, force: false },
+      runtime(jobId, { statuses: ['NOT_STARTED'] }),
+      clock(2_000),
+      'r',
+    )) as { waitingSince: string };
     expect(Date.parse(answer.waitingSince)).toBeGreaterThanOrEqual(before);
     expect(Date.parse(answer.waitingSince)).toBeLessThanOrEqual(Date.now());
   });
@@ -123,11 +188,17 @@ describe('archiveInBackground', () => {
     const jobId = hex();
     const rt = runtime(jobId, { statuses: ['IN_PROGRESS'] }, { MAX_WAIT_MINUTES: '30' });
     const at = (minutes: number) => new Date(Date.now() - minutes * 60_000 - 1_000).toISOString();
-    await expect(archiveInBackground({ action: 'archive', jobId, force: false, waitingSince: at(30) }, rt, clock(2_000), 'r')).rejects.toMatchObject({
-      name: 'Permanent.ImportStillRunning', jobId, message: `Import ${jobId} is still IN_PROGRESS after 30 minutes of waiting (MAX_WAIT_MINUTES); it was not archived.`,
+    await expect(
+      archiveInBackground({ action: 'archive', jobId, force: false, waitingSince: at(30) }, rt, clock(2_000), 'r'),
+    ).rejects.toMatchObject({
+      name: 'Permanent.ImportStillRunning',
+      jobId,
+      message: `Import ${jobId} is still IN_PROGRESS after 30 minutes of waiting (MAX_WAIT_MINUTES); it was not archived.`,
     });
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
-    expect(await archiveInBackground({ action: 'archive', jobId, force: false, waitingSince: at(29) }, rt, clock(2_000), 'r')).toMatchObject({ outcome: 'WAITING' });
+    expect(
+      await archiveInBackground({ action: 'archive', jobId, force: false, waitingSince: at(29) }, rt, clock(2_000), 'r'),
+    ).toMatchObject({ outcome: 'WAITING' });
   });
 
   it('comes back after a live holder’s deadline through the queue, without taking its claim', async () => {
@@ -135,7 +206,11 @@ describe('archiveInBackground', () => {
     const lease = archiveKeys('sp-config/', 'acme', jobId).lease;
     const holderDeadline = Date.now() + 120_000;
     await s3.write(lease, JSON.stringify({ requestId: 'req-live', deadline: new Date(holderDeadline).toISOString() }));
-    const rt = runtime(jobId, { statuses: ['COMPLETE'], results: completeResults() }, { ARCHIVE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries' });
+    const rt = runtime(
+      jobId,
+      { statuses: ['COMPLETE'], results: completeResults() },
+      { ARCHIVE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries' },
+    );
     const answer = await archiveInBackground({ action: 'archive', jobId, force: false }, rt, clock(2_000), 'req-me');
     expect(answer).toMatchObject({ outcome: 'WAITING', jobId, status: 'BEING_ARCHIVED' });
     const delay = sqs.commandCalls(SendMessageCommand)[0]!.args[0].input.DelaySeconds!;
@@ -149,14 +224,18 @@ describe('answerBatch', () => {
   it('names each failing or unreadable record and no other', async () => {
     const good = hex();
     const rt = runtime(good, { statuses: ['COMPLETE'], results: completeResults() });
-    const answer = await answerBatch({
-      source: 'sqs',
-      records: [
-        { messageId: 'ok', request: { source: 'direct', work: { action: 'archive', jobId: good, force: false } } },
-        { messageId: 'unknown', request: { source: 'direct', work: { action: 'archive', jobId: hex(), force: false } } },
-        { messageId: 'unreadable', request: { invalid: new Error('not JSON') } },
-      ],
-    }, rt, clock(60_000));
+    const answer = await answerBatch(
+      {
+        source: 'sqs',
+        records: [
+          { messageId: 'ok', request: { source: 'direct', work: { action: 'archive', jobId: good, force: false } } },
+          { messageId: 'unknown', request: { source: 'direct', work: { action: 'archive', jobId: hex(), force: false } } },
+          { messageId: 'unreadable', request: { invalid: new Error('not JSON') } },
+        ],
+      },
+      rt,
+      clock(60_000),
+    );
     // The fake ISC knows only `good`: the other job is a permanent 404, named all the same.
     expect(answer.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['unknown', 'unreadable']);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseEvent, apiFormatOf } from '../../../lambda/invocation/event-parser.ts';
 import { requireJobId } from '../../../lambda/contract/job-id.ts';
 import { InvalidInputError } from '../../../lambda/core/errors.ts';
+import { apiFormatOf, parseEvent } from '../../../lambda/invocation/event-parser.ts';
 
 const HEX = 'ef38f94347e94562b5bb8424a56397d8';
 const UUID = '4fb10503-1c49-4603-8f8d-886e1f6aa47b';
@@ -25,18 +25,36 @@ describe('job ids', () => {
   });
 });
 
-const rest = (method: string, path: string, body?: string) => ({ httpMethod: method, path, resource: '/x', pathParameters: { jobId: HEX }, requestContext: { stage: 'prod' }, body: body ?? null });
+const rest = (method: string, path: string, body?: string) => ({
+  httpMethod: method,
+  path,
+  resource: '/x',
+  pathParameters: { jobId: HEX },
+  requestContext: { stage: 'prod' },
+  body: body ?? null,
+});
 
 describe('parseEvent', () => {
   it('reads a direct invoke with force and a continuation time', () => {
-    expect(parseEvent({ jobId: HEX, force: true })).toEqual({ source: 'direct', work: { action: 'archive', jobId: HEX, force: true, waitingSince: undefined } });
+    expect(parseEvent({ jobId: HEX, force: true })).toEqual({
+      source: 'direct',
+      work: { action: 'archive', jobId: HEX, force: true, waitingSince: undefined },
+    });
     expect(parseEvent({ jobId: HEX, waitingSince: '2026-11-28T10:00:00Z' })).toEqual({
-      source: 'direct', work: { action: 'archive', jobId: HEX, force: false, waitingSince: '2026-11-28T10:00:00.000Z' },
+      source: 'direct',
+      work: { action: 'archive', jobId: HEX, force: false, waitingSince: '2026-11-28T10:00:00.000Z' },
     });
   });
 
   it('reads detail.jobId from an EventBridge envelope, and never forces from an event', () => {
-    const event = { version: '0', id: 'x', 'detail-type': 'SP-Config Import Completed', source: 'sailpoint.sp-config', time: '2026-11-28T10:00:00Z', detail: { jobId: UUID, force: true } };
+    const event = {
+      version: '0',
+      id: 'x',
+      'detail-type': 'SP-Config Import Completed',
+      source: 'sailpoint.sp-config',
+      time: '2026-11-28T10:00:00Z',
+      detail: { jobId: UUID, force: true },
+    };
     const warnings: string[] = [];
     const log = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} };
     expect(parseEvent(event, log)).toEqual({ source: 'eventbridge', work: { action: 'archive', jobId: UUID, force: false } });
@@ -44,16 +62,28 @@ describe('parseEvent', () => {
   });
 
   it('reads an SQS batch record by record, keeping unreadable bodies as invalid', () => {
-    const batch = { Records: [
-      { messageId: 'm1', eventSource: 'aws:sqs', body: JSON.stringify({ jobId: HEX, waitingSince: '2026-11-28T10:00:00Z' }) },
-      { messageId: 'm2', eventSource: 'aws:sqs', body: JSON.stringify({ source: 'sailpoint.sp-config', 'detail-type': 'SP-Config Import Submitted', detail: { jobId: UUID } }) },
-      { messageId: 'm3', eventSource: 'aws:sqs', body: 'not json' },
-    ] };
+    const batch = {
+      Records: [
+        { messageId: 'm1', eventSource: 'aws:sqs', body: JSON.stringify({ jobId: HEX, waitingSince: '2026-11-28T10:00:00Z' }) },
+        {
+          messageId: 'm2',
+          eventSource: 'aws:sqs',
+          body: JSON.stringify({ source: 'sailpoint.sp-config', 'detail-type': 'SP-Config Import Submitted', detail: { jobId: UUID } }),
+        },
+        { messageId: 'm3', eventSource: 'aws:sqs', body: 'not json' },
+      ],
+    };
     const parsed = parseEvent(batch);
     expect(parsed.source).toBe('sqs');
     if (parsed.source !== 'sqs') return;
-    expect(parsed.records[0]).toEqual({ messageId: 'm1', request: { source: 'direct', work: { action: 'archive', jobId: HEX, force: false, waitingSince: '2026-11-28T10:00:00.000Z' } } });
-    expect(parsed.records[1]).toEqual({ messageId: 'm2', request: { source: 'eventbridge', work: { action: 'archive', jobId: UUID, force: false } } });
+    expect(parsed.records[0]).toEqual({
+      messageId: 'm1',
+      request: { source: 'direct', work: { action: 'archive', jobId: HEX, force: false, waitingSince: '2026-11-28T10:00:00.000Z' } },
+    });
+    expect(parsed.records[1]).toEqual({
+      messageId: 'm2',
+      request: { source: 'eventbridge', work: { action: 'archive', jobId: UUID, force: false } },
+    });
     expect(parsed.records[2]!.request).toEqual({ invalid: expect.any(InvalidInputError) });
   });
 
@@ -70,9 +100,13 @@ describe('parseEvent', () => {
   });
 
   it('reads the restore bodies: types for a preview, previewJobId for an apply', () => {
-    expect(parseEvent(rest('POST', `/imports/${HEX}/restore/preview`, '{"types":["TRANSFORM","SOURCE","SOURCE"]}'))).toMatchObject({ work: { types: ['SOURCE', 'TRANSFORM'] } });
+    expect(parseEvent(rest('POST', `/imports/${HEX}/restore/preview`, '{"types":["TRANSFORM","SOURCE","SOURCE"]}'))).toMatchObject({
+      work: { types: ['SOURCE', 'TRANSFORM'] },
+    });
     expect(parseEvent(rest('POST', `/imports/${HEX}/restore/apply`, JSON.stringify({ previewJobId: UUID })))).toEqual({
-      source: 'api', format: 'rest', work: { action: 'restore-apply', jobId: HEX, previewJobId: UUID, types: undefined },
+      source: 'api',
+      format: 'rest',
+      work: { action: 'restore-apply', jobId: HEX, previewJobId: UUID, types: undefined },
     });
   });
 
@@ -88,7 +122,14 @@ describe('parseEvent', () => {
   });
 
   it('never forces from the archive route, whatever the query says', () => {
-    const event = { version: '2.0', rawPath: `/prod/imports/${UUID}/archive`, routeKey: 'POST /imports/{jobId}/archive', pathParameters: { jobId: UUID }, queryStringParameters: { force: 'true' }, requestContext: { http: { method: 'POST' } } };
+    const event = {
+      version: '2.0',
+      rawPath: `/prod/imports/${UUID}/archive`,
+      routeKey: 'POST /imports/{jobId}/archive',
+      pathParameters: { jobId: UUID },
+      queryStringParameters: { force: 'true' },
+      requestContext: { http: { method: 'POST' } },
+    };
     expect(parseEvent(event)).toEqual({ source: 'api', format: 'http', work: { action: 'archive', jobId: UUID, force: false } });
   });
 
@@ -106,10 +147,16 @@ describe('parseEvent', () => {
     expect(() => parseEvent({ httpMethod: method, path, requestContext: {} })).toThrow(/No route/);
   });
 
-  it.each([[null], [[1, 2]], ['text'], [{}], [{ detail: 'x', source: 's' }], [{ jobId: HEX, force: 'yes' }], [{ jobId: HEX, action: 'delete' }], [{ jobId: HEX, waitingSince: 'soon' }]])(
-    'refuses malformed event %j',
-    (event) => {
-      expect(() => parseEvent(event)).toThrow(InvalidInputError);
-    },
-  );
+  it.each([
+    [null],
+    [[1, 2]],
+    ['text'],
+    [{}],
+    [{ detail: 'x', source: 's' }],
+    [{ jobId: HEX, force: 'yes' }],
+    [{ jobId: HEX, action: 'delete' }],
+    [{ jobId: HEX, waitingSince: 'soon' }],
+  ])('refuses malformed event %j', (event) => {
+    expect(() => parseEvent(event)).toThrow(InvalidInputError);
+  });
 });

@@ -7,13 +7,18 @@ const parse = (fields: Record<string, unknown>) => parseCredentials(secret(field
 describe('parseCredentials: where the credentials may go', () => {
   it('takes https URLs and derives the token URL and the tenant', () => {
     expect(parse({ baseUrl: 'https://acme.api.identitynow.com/' })).toMatchObject({
-      baseUrl: 'https://acme.api.identitynow.com', tokenUrl: 'https://acme.api.identitynow.com/oauth/token', tenant: 'acme',
+      baseUrl: 'https://acme.api.identitynow.com',
+      tokenUrl: 'https://acme.api.identitynow.com/oauth/token',
+      tenant: 'acme',
     });
   });
 
-  it.each(['http://127.0.0.1:8080', 'http://127.8.9.10:1', 'http://localhost:3000', 'http://[::1]:3000', 'http://127.1:9'])('allows plain http on the loopback host %s', (baseUrl) => {
-    expect(parse({ baseUrl, tenant: 'acme' }).baseUrl).toMatch(/^http:\/\//);
-  });
+  it.each(['http://127.0.0.1:8080', 'http://127.8.9.10:1', 'http://localhost:3000', 'http://[::1]:3000', 'http://127.1:9'])(
+    'allows plain http on the loopback host %s',
+    (baseUrl) => {
+      expect(parse({ baseUrl, tenant: 'acme' }).baseUrl).toMatch(/^http:\/\//);
+    },
+  );
 
   it.each([
     ['baseUrl', { baseUrl: 'http://acme.api.identitynow.com' }],
@@ -40,8 +45,16 @@ describe('parseCredentials: where the credentials may go', () => {
 
 describe('isLoopbackHost', () => {
   it.each([
-    ['127.0.0.1', true], ['127.255.0.3', true], ['localhost', true], ['LOCALHOST', true], ['[::1]', true],
-    ['128.0.0.1', false], ['127.0.0.1.nip.io', false], ['localhost.example.com', false], ['[::2]', false], ['0.0.0.0', false],
+    ['127.0.0.1', true],
+    ['127.255.0.3', true],
+    ['localhost', true],
+    ['LOCALHOST', true],
+    ['[::1]', true],
+    ['128.0.0.1', false],
+    ['127.0.0.1.nip.io', false],
+    ['localhost.example.com', false],
+    ['[::2]', false],
+    ['0.0.0.0', false],
   ])('%s -> %s', (host, expected) => {
     expect(isLoopbackHost(host)).toBe(expected);
   });

@@ -1,12 +1,12 @@
-import got from 'got';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import got from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createIscClient } from '../../../lambda/isc/isc-client.ts';
-import { secretsManagerSource, type CredentialSource } from '../../../lambda/isc/secret-source.ts';
-import { deadlineFrom, type Deadline } from '../../../lambda/core/deadline.ts';
+import { type Deadline, deadlineFrom } from '../../../lambda/core/deadline.ts';
 import { silentLog } from '../../../lambda/core/log.ts';
-import { startServer, tokenAnswer, type TestServer } from '../../support/test-servers.ts';
+import { createIscClient } from '../../../lambda/isc/isc-client.ts';
+import { type CredentialSource, secretsManagerSource } from '../../../lambda/isc/secret-source.ts';
+import { startServer, type TestServer, tokenAnswer } from '../../support/test-servers.ts';
 
 /** Lambda's clock, running for real: `ms` left when the invocation starts. */
 const invocation = (ms: number) => {
@@ -36,7 +36,9 @@ async function slowIsc(tokenMs: number) {
     await sleep(tokenMs);
     tokenAnswer(res);
   });
-  const credentials: CredentialSource = { get: async () => ({ baseUrl: api.url, tokenUrl: `${api.url}/oauth/token`, tenant: 'acme', clientId: 'id', clientSecret: 's' }) };
+  const credentials: CredentialSource = {
+    get: async () => ({ baseUrl: api.url, tokenUrl: `${api.url}/oauth/token`, tenant: 'acme', clientId: 'id', clientSecret: 's' }),
+  };
   return createIscClient({ http: got, credentials, log: silentLog, random: () => 0 });
 }
 
@@ -44,7 +46,9 @@ describe('every ISC wait ends before the deadline', () => {
   it('a 4 s invocation with a 3 s token response and a silent ISC comes back before 4 s, out of time', async () => {
     const client = await slowIsc(3_000);
     const started = Date.now();
-    const error = await client.getJson('/beta/sp-config/import/x', { phase: 'status', jobId: 'x', deadline: deadlineFrom(invocation(4_000)) }).catch((e: unknown) => e);
+    const error = await client
+      .getJson('/beta/sp-config/import/x', { phase: 'status', jobId: 'x', deadline: deadlineFrom(invocation(4_000)) })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'TimeBudgetExhausted', retryable: true });
     expect(Date.now() - started).toBeLessThan(4_000);
   });
@@ -52,7 +56,9 @@ describe('every ISC wait ends before the deadline', () => {
   it('reads the time left after the token, so the call itself ends at the deadline, not a token later', async () => {
     const client = await slowIsc(1_000);
     const started = Date.now();
-    const error = await client.download('/beta/sp-config/import/x/download', { phase: 'download', deadline: plainDeadline(2_000) }, async () => 'never').catch((e: unknown) => e);
+    const error = await client
+      .download('/beta/sp-config/import/x/download', { phase: 'download', deadline: plainDeadline(2_000) }, async () => 'never')
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'TimeBudgetExhausted' });
     // Before the fix the call got the whole 2 s after a 1 s token: about 3 s in all.
     expect(Date.now() - started).toBeLessThan(2_600);
@@ -60,7 +66,11 @@ describe('every ISC wait ends before the deadline', () => {
 
   it('bounds the Secrets Manager read by the deadline', async () => {
     const silent = await server(() => {});
-    const client = new SecretsManagerClient({ endpoint: silent.url, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const client = new SecretsManagerClient({
+      endpoint: silent.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
     const source = secretsManagerSource(client, 'isc/creds');
     const started = Date.now();
     await expect(source.get({ deadline: plainDeadline(1_000) })).rejects.toMatchObject({ code: 'TimeBudgetExhausted', phase: 'secret' });
@@ -70,16 +80,23 @@ describe('every ISC wait ends before the deadline', () => {
 
   it('bounds the secret read the token request makes on behalf of an ISC call', async () => {
     const silent = await server(() => {});
-    const source = secretsManagerSource(new SecretsManagerClient({ endpoint: silent.url, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }), 'isc/creds');
+    const source = secretsManagerSource(
+      new SecretsManagerClient({ endpoint: silent.url, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
+      'isc/creds',
+    );
     const client = createIscClient({ http: got, credentials: source, log: silentLog });
     const started = Date.now();
-    await expect(client.getJson('/beta/sp-config/import/x', { phase: 'status', deadline: plainDeadline(1_000) })).rejects.toMatchObject({ code: 'TimeBudgetExhausted' });
+    await expect(client.getJson('/beta/sp-config/import/x', { phase: 'status', deadline: plainDeadline(1_000) })).rejects.toMatchObject({
+      code: 'TimeBudgetExhausted',
+    });
     expect(Date.now() - started).toBeLessThan(1_600);
   });
 
   it('sends nothing when no time is left', async () => {
     const client = await slowIsc(0);
-    await expect(client.getJson('/x', { phase: 'status', deadline: plainDeadline(0) })).rejects.toMatchObject({ code: 'TimeBudgetExhausted' });
+    await expect(client.getJson('/x', { phase: 'status', deadline: plainDeadline(0) })).rejects.toMatchObject({
+      code: 'TimeBudgetExhausted',
+    });
     expect(servers[0]!.seen).toHaveLength(0);
   });
 });

@@ -1,14 +1,14 @@
-import got from 'got';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import got from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Deadline } from '../../../lambda/core/deadline.ts';
+import { silentLog } from '../../../lambda/core/log.ts';
 import { createIscClient, type ImportSubmission } from '../../../lambda/isc/isc-client.ts';
 import { iscPaths } from '../../../lambda/isc/isc-paths.ts';
-import { silentLog } from '../../../lambda/core/log.ts';
-import { startServer, tokenAnswer, type Handler, type SeenRequest, type TestServer } from '../../support/test-servers.ts';
-import type { Deadline } from '../../../lambda/core/deadline.ts';
+import { type Handler, type SeenRequest, startServer, type TestServer, tokenAnswer } from '../../support/test-servers.ts';
 
 type Answer = (res: Parameters<Handler>[1], seen: SeenRequest) => void;
 
@@ -25,19 +25,37 @@ const job = { jobId: 'c'.repeat(32), status: 'NOT_STARTED', type: 'IMPORT' };
 const accepted: Answer = (res) => res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify(job));
 const options = { includeTypes: ['SOURCE'], objectOptions: { SOURCE: { includedIds: ['s1'], includedNames: [] } } };
 /** A backup's bytes, not all ASCII, so a re-encoding would show. */
-const document = Buffer.from(JSON.stringify({ version: 1, objects: [{ self: { type: 'SOURCE', id: 's1', name: 'Zoë — ✓' }, object: { a: 'x'.repeat(5000) } }] }));
+const document = Buffer.from(
+  JSON.stringify({ version: 1, objects: [{ self: { type: 'SOURCE', id: 's1', name: 'Zoë — ✓' }, object: { a: 'x'.repeat(5000) } }] }),
+);
 
 async function importApi(answers: Answer[], serverOptions: { early?: boolean } = {}) {
   let n = 0;
-  const api = await startServer((req, res, seen) => (req.url === '/oauth/token' ? tokenAnswer(res, `token-${api.seen.filter((r) => r.url === '/oauth/token').length}`) : answers[Math.min(n++, answers.length - 1)]!(res, seen)), serverOptions);
+  const api = await startServer(
+    (req, res, seen) =>
+      req.url === '/oauth/token'
+        ? tokenAnswer(res, `token-${api.seen.filter((r) => r.url === '/oauth/token').length}`)
+        : answers[Math.min(n++, answers.length - 1)]!(res, seen),
+    serverOptions,
+  );
   servers.push(api);
   return api;
 }
 function clientFor(baseUrl: () => string, tokenBase: string) {
-  return createIscClient({ http: got, credentials: { get: async () => ({ baseUrl: baseUrl(), tokenUrl: `${tokenBase}/oauth/token`, tenant: 'acme', clientId: 'i', clientSecret: 's' }) }, log: silentLog, random: () => 0 });
+  return createIscClient({
+    http: got,
+    credentials: {
+      get: async () => ({ baseUrl: baseUrl(), tokenUrl: `${tokenBase}/oauth/token`, tenant: 'acme', clientId: 'i', clientSecret: 's' }),
+    },
+    log: silentLog,
+    random: () => 0,
+  });
 }
 const imports = (api: TestServer) => api.seen.filter((r) => r.url !== '/oauth/token');
-function submission(chunks: () => Iterable<Buffer> | AsyncIterable<Buffer> = () => [document], dataBytes?: number): ImportSubmission & { opened: number } {
+function submission(
+  chunks: () => Iterable<Buffer> | AsyncIterable<Buffer> = () => [document],
+  dataBytes?: number,
+): ImportSubmission & { opened: number } {
   const s = {
     opened: 0,
     data: () => {
@@ -52,9 +70,18 @@ function submission(chunks: () => Iterable<Buffer> | AsyncIterable<Buffer> = () 
 
 /** Parses the multipart body as a server framework would. */
 async function parts(seen: SeenRequest) {
-  const form = await new Request('http://isc.test/', { method: 'POST', headers: { 'content-type': String(seen.headers['content-type']) }, body: new Uint8Array(seen.body) }).formData();
+  const form = await new Request('http://isc.test/', {
+    method: 'POST',
+    headers: { 'content-type': String(seen.headers['content-type']) },
+    body: new Uint8Array(seen.body),
+  }).formData();
   const data = form.get('data') as File;
-  return { data, bytes: Buffer.from(await data.arrayBuffer()), options: JSON.parse(String(form.get('options'))) as unknown, names: [...form.keys()] };
+  return {
+    data,
+    bytes: Buffer.from(await data.arrayBuffer()),
+    options: JSON.parse(String(form.get('options'))) as unknown,
+    names: [...form.keys()],
+  };
 }
 
 describe('IscClient.postImport', () => {
@@ -64,7 +91,10 @@ describe('IscClient.postImport', () => {
   ])('sends the data part byte-exact and the options as JSON, %s', async (_how, dataBytes) => {
     const api = await importApi([accepted]);
     const client = clientFor(() => api.url, api.url);
-    const answer = await client.postImport(iscPaths('beta').importStart(true), submission(undefined, dataBytes), { phase: 'download', deadline: deadline() });
+    const answer = await client.postImport(iscPaths('beta').importStart(true), submission(undefined, dataBytes), {
+      phase: 'download',
+      deadline: deadline(),
+    });
     expect(answer).toEqual(job);
     const [sent] = imports(api);
     expect(sent).toMatchObject({ method: 'POST', url: '/beta/sp-config/import?preview=true', complete: true });
@@ -96,35 +126,54 @@ describe('IscClient.postImport', () => {
     expect((await parts(imports(api)[0]!)).bytes.length).toBe(128 * 64 * 1024);
   });
 
-  it.each([['known', 1024 * 1024 + 10], ['unknown', undefined]])('aborts the request when the data fails mid-way (size %s): the error comes back unchanged and ISC never has a complete body', async (_size, dataBytes) => {
-    const api = await importApi([accepted]);
-    const client = clientFor(() => api.url, api.url);
-    const mismatch = new Error('sha256 of the backup does not match the manifest');
-    async function* failing() {
-      for (let i = 0; i < 16; i++) yield Buffer.alloc(64 * 1024, 0x62);
-      await sleep(50);
-      throw mismatch;
-    }
-    const error = await client.postImport('/beta/sp-config/import', submission(failing, dataBytes), { phase: 'download', deadline: deadline() }).catch((e: unknown) => e);
-    expect(error).toBe(mismatch);
-    await sleep(100);
-    expect(imports(api)).toHaveLength(1);
-    expect(imports(api)[0]!.complete).toBe(false);
-  });
+  it.each([
+    ['known', 1024 * 1024 + 10],
+    ['unknown', undefined],
+  ])(
+    'aborts the request when the data fails mid-way (size %s): the error comes back unchanged and ISC never has a complete body',
+    async (_size, dataBytes) => {
+      const api = await importApi([accepted]);
+      const client = clientFor(() => api.url, api.url);
+      const mismatch = new Error('sha256 of the backup does not match the manifest');
+      async function* failing() {
+        for (let i = 0; i < 16; i++) yield Buffer.alloc(64 * 1024, 0x62);
+        await sleep(50);
+        throw mismatch;
+      }
+      const error = await client
+        .postImport('/beta/sp-config/import', submission(failing, dataBytes), { phase: 'download', deadline: deadline() })
+        .catch((e: unknown) => e);
+      expect(error).toBe(mismatch);
+      await sleep(100);
+      expect(imports(api)).toHaveLength(1);
+      expect(imports(api)[0]!.complete).toBe(false);
+    },
+  );
 
   it('stops a data stream that is longer than announced before its end is sent', async () => {
     const api = await importApi([accepted]);
     const client = clientFor(() => api.url, api.url);
-    const error = await client.postImport('/beta/sp-config/import', submission(() => [document, Buffer.from('extra')], document.length), { phase: 'download', deadline: deadline() }).catch((e: unknown) => e);
+    const error = await client
+      .postImport(
+        '/beta/sp-config/import',
+        submission(() => [document, Buffer.from('extra')], document.length),
+        { phase: 'download', deadline: deadline() },
+      )
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'Permanent.IscImportDataLength' });
     await sleep(100);
     expect(imports(api).every((r) => !r.complete)).toBe(true);
   });
 
   it('answers a 5xx with IscImportOutcomeUnknown and never sends the import again', async () => {
-    const api = await importApi([(res) => res.writeHead(500).end(JSON.stringify({ trackingId: 't-5', messages: [{ text: 'oops' }] })), accepted]);
+    const api = await importApi([
+      (res) => res.writeHead(500).end(JSON.stringify({ trackingId: 't-5', messages: [{ text: 'oops' }] })),
+      accepted,
+    ]);
     const client = clientFor(() => api.url, api.url);
-    const error = await client.postImport('/beta/sp-config/import', submission(), { phase: 'download', deadline: deadline() }).catch((e: unknown) => e);
+    const error = await client
+      .postImport('/beta/sp-config/import', submission(), { phase: 'download', deadline: deadline() })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'Permanent.IscImportOutcomeUnknown', httpStatus: 500, trackingId: 't-5', retryable: false });
     expect(imports(api)).toHaveLength(1);
   });
@@ -132,19 +181,26 @@ describe('IscClient.postImport', () => {
   it('answers a connection cut after the whole body with IscImportOutcomeUnknown, without sending it again', async () => {
     const api = await importApi([(res) => res.socket?.destroy(), accepted]);
     const client = clientFor(() => api.url, api.url);
-    await expect(client.postImport('/beta/sp-config/import', submission(), { phase: 'download', deadline: deadline() })).rejects.toMatchObject({ name: 'Permanent.IscImportOutcomeUnknown' });
+    await expect(
+      client.postImport('/beta/sp-config/import', submission(), { phase: 'download', deadline: deadline() }),
+    ).rejects.toMatchObject({ name: 'Permanent.IscImportOutcomeUnknown' });
     expect(imports(api)).toHaveLength(1);
   });
 
   it('reports a connection cut before the body was complete as such (ISC cannot have acted), without sending it again', async () => {
-    const api = await importApi([(res, seen) => {
-      const cut = setInterval(() => {
-        if (seen.received > 256 * 1024) {
-          clearInterval(cut);
-          res.socket?.destroy();
-        }
-      }, 5);
-    }], { early: true });
+    const api = await importApi(
+      [
+        (res, seen) => {
+          const cut = setInterval(() => {
+            if (seen.received > 256 * 1024) {
+              clearInterval(cut);
+              res.socket?.destroy();
+            }
+          }, 5);
+        },
+      ],
+      { early: true },
+    );
     const client = clientFor(() => api.url, api.url);
     async function* slow() {
       for (let i = 0; i < 200; i++) {
@@ -152,7 +208,9 @@ describe('IscClient.postImport', () => {
         await sleep(2);
       }
     }
-    const error = await client.postImport('/beta/sp-config/import', submission(slow), { phase: 'download', deadline: deadline() }).catch((e: unknown) => e);
+    const error = await client
+      .postImport('/beta/sp-config/import', submission(slow), { phase: 'download', deadline: deadline() })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'IscUnreachable', retryable: true });
     expect(imports(api)).toHaveLength(1);
   });
@@ -170,7 +228,9 @@ describe('IscClient.postImport', () => {
   it('does not send it again after a 429 without Retry-After', async () => {
     const api = await importApi([(res) => res.writeHead(429).end('{}'), accepted]);
     const client = clientFor(() => api.url, api.url);
-    await expect(client.postImport('/beta/sp-config/import', submission(), { phase: 'download', deadline: deadline() })).rejects.toMatchObject({ name: 'IscRateLimited' });
+    await expect(
+      client.postImport('/beta/sp-config/import', submission(), { phase: 'download', deadline: deadline() }),
+    ).rejects.toMatchObject({ name: 'IscRateLimited' });
     expect(imports(api)).toHaveLength(1);
   });
 
@@ -178,7 +238,9 @@ describe('IscClient.postImport', () => {
     const api = await importApi([(res) => res.writeHead(401).end('{"error":"JWT is expired"}')]);
     const client = clientFor(() => api.url, api.url);
     const data = submission();
-    await expect(client.postImport('/beta/sp-config/import', data, { phase: 'download', deadline: deadline() })).rejects.toMatchObject({ name: 'Permanent.IscUnauthorized' });
+    await expect(client.postImport('/beta/sp-config/import', data, { phase: 'download', deadline: deadline() })).rejects.toMatchObject({
+      name: 'Permanent.IscUnauthorized',
+    });
     expect(imports(api).map((r) => r.headers.authorization)).toEqual(['Bearer token-1', 'Bearer token-2']);
     expect(data.opened).toBe(2);
   });

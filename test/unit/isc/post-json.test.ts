@@ -1,9 +1,9 @@
 import got from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
+import { silentLog } from '../../../lambda/core/log.ts';
 import { createIscClient } from '../../../lambda/isc/isc-client.ts';
 import { iscPaths } from '../../../lambda/isc/isc-paths.ts';
-import { silentLog } from '../../../lambda/core/log.ts';
-import { startServer, tokenAnswer, type Handler, type TestServer } from '../../support/test-servers.ts';
+import { type Handler, startServer, type TestServer, tokenAnswer } from '../../support/test-servers.ts';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -13,14 +13,27 @@ const deadline = () => {
   const end = Date.now() + 20_000;
   return { endsAt: () => Date.now() + 60_000, remainingMs: () => end - Date.now(), sleep: async () => true };
 };
-const payload = { description: 'after-state', includeTypes: ['SOURCE'], objectOptions: { SOURCE: { includedIds: ['s1'], includedNames: [] } } };
+const payload = {
+  description: 'after-state',
+  includeTypes: ['SOURCE'],
+  objectOptions: { SOURCE: { includedIds: ['s1'], includedNames: [] } },
+};
 const job = { jobId: 'b'.repeat(32), status: 'NOT_STARTED', type: 'EXPORT' };
 
 async function exportApi(answers: ((res: Parameters<Handler>[1]) => void)[]) {
   let n = 0;
-  const api = await startServer((req, res) => (req.url === '/oauth/token' ? tokenAnswer(res) : answers[Math.min(n++, answers.length - 1)]!(res)));
+  const api = await startServer((req, res) =>
+    req.url === '/oauth/token' ? tokenAnswer(res) : answers[Math.min(n++, answers.length - 1)]!(res),
+  );
   servers.push(api);
-  const client = createIscClient({ http: got, credentials: { get: async () => ({ baseUrl: api.url, tokenUrl: `${api.url}/oauth/token`, tenant: 'acme', clientId: 'i', clientSecret: 's' }) }, log: silentLog, random: () => 0 });
+  const client = createIscClient({
+    http: got,
+    credentials: {
+      get: async () => ({ baseUrl: api.url, tokenUrl: `${api.url}/oauth/token`, tenant: 'acme', clientId: 'i', clientSecret: 's' }),
+    },
+    log: silentLog,
+    random: () => 0,
+  });
   const posts = () => api.seen.filter((r) => r.url !== '/oauth/token');
   return { client, posts };
 }
@@ -39,7 +52,10 @@ describe('IscClient.postJson (starting an export)', () => {
 
   it.each([
     ['a 503', (res: Parameters<Handler>[1]) => res.writeHead(503).end('{"message":"busy"}')],
-    ['a 429 with Retry-After', (res: Parameters<Handler>[1]) => res.writeHead(429, { 'retry-after': '0' }).end('{"message":" Rate Limit Exceeded "}')],
+    [
+      'a 429 with Retry-After',
+      (res: Parameters<Handler>[1]) => res.writeHead(429, { 'retry-after': '0' }).end('{"message":" Rate Limit Exceeded "}'),
+    ],
     ['a reset connection', (res: Parameters<Handler>[1]) => res.socket?.destroy()],
   ])('sends it again after %s: a duplicate export is harmless', async (_what, first) => {
     const { client, posts } = await exportApi([first, accepted]);
@@ -48,8 +64,16 @@ describe('IscClient.postJson (starting an export)', () => {
   });
 
   it('does not retry a 403 and says what ISC said', async () => {
-    const { client, posts } = await exportApi([(res) => res.writeHead(403).end(JSON.stringify({ detailCode: '403 Forbidden', trackingId: 't-1', messages: [{ text: 'missing sp:config:read' }] }))]);
-    await expect(client.postJson('/beta/sp-config/export', payload, { phase: 'download', deadline: deadline() })).rejects.toMatchObject({ name: 'Permanent.IscForbidden', trackingId: 't-1' });
+    const { client, posts } = await exportApi([
+      (res) =>
+        res
+          .writeHead(403)
+          .end(JSON.stringify({ detailCode: '403 Forbidden', trackingId: 't-1', messages: [{ text: 'missing sp:config:read' }] })),
+    ]);
+    await expect(client.postJson('/beta/sp-config/export', payload, { phase: 'download', deadline: deadline() })).rejects.toMatchObject({
+      name: 'Permanent.IscForbidden',
+      trackingId: 't-1',
+    });
     expect(posts()).toHaveLength(1);
   });
 
@@ -57,7 +81,9 @@ describe('IscClient.postJson (starting an export)', () => {
     const elsewhere = await startServer((_req, res) => accepted(res));
     servers.push(elsewhere);
     const { client } = await exportApi([(res) => res.writeHead(307, { location: `${elsewhere.url}/export` }).end()]);
-    await expect(client.postJson('/beta/sp-config/export', payload, { phase: 'download', deadline: deadline() })).rejects.toMatchObject({ name: 'Permanent.IscRedirectRefused' });
+    await expect(client.postJson('/beta/sp-config/export', payload, { phase: 'download', deadline: deadline() })).rejects.toMatchObject({
+      name: 'Permanent.IscRedirectRefused',
+    });
     expect(elsewhere.seen).toHaveLength(0);
   });
 });

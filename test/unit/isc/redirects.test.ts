@@ -1,14 +1,18 @@
-import got from 'got';
 import type { Readable } from 'node:stream';
+import got from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createIscClient } from '../../../lambda/isc/isc-client.ts';
 import { silentLog } from '../../../lambda/core/log.ts';
-import { selfSignedCertificate, startServer, tokenAnswer, type TestServer } from '../../support/test-servers.ts';
+import { createIscClient } from '../../../lambda/isc/isc-client.ts';
 import type { CredentialSource } from '../../../lambda/isc/secret-source.ts';
+import { selfSignedCertificate, startServer, type TestServer, tokenAnswer } from '../../support/test-servers.ts';
 
 const deadline = (ms = 20_000) => {
   const end = Date.now() + ms;
-  return { endsAt: () => Date.now() + 60_000, remainingMs: () => end - Date.now(), sleep: async (d: number) => (await new Promise((r) => setTimeout(r, d)), true) };
+  return {
+    endsAt: () => Date.now() + 60_000,
+    remainingMs: () => end - Date.now(),
+    sleep: async (d: number) => (await new Promise((r) => setTimeout(r, d)), true),
+  };
 };
 const ctx = () => ({ phase: 'download' as const, jobId: 'j', deadline: deadline() });
 const tls = selfSignedCertificate();
@@ -62,10 +66,12 @@ describe('redirects', () => {
     const client = createIscClient({ http, credentials: credentials(api.url), log: silentLog });
     let consumed = 0;
 
-    const error = await client.download('/beta/sp-config/import/x/download', ctx(), async (body) => {
-      consumed++;
-      return readAll(body);
-    }).catch((e: unknown) => e);
+    const error = await client
+      .download('/beta/sp-config/import/x/download', ctx(), async (body) => {
+        consumed++;
+        return readAll(body);
+      })
+      .catch((e: unknown) => e);
 
     expect(error).toMatchObject({ name: 'Permanent.IscRedirectRefused', code: 'IscRedirectRefused', httpStatus: 302 });
     expect((error as Error).message).toContain(plain.url);
@@ -76,15 +82,23 @@ describe('redirects', () => {
   });
 
   it('refuses a redirect to http even on the same loopback origin as a configured http base', async () => {
-    const api = await server(isc((req, res) => (req.url === '/moved' ? res.writeHead(200).end('{}') : res.writeHead(301, { location: '/moved' }).end())));
+    const api = await server(
+      isc((req, res) => (req.url === '/moved' ? res.writeHead(200).end('{}') : res.writeHead(301, { location: '/moved' }).end())),
+    );
     const client = createIscClient({ http, credentials: credentials(api.url), log: silentLog });
     await expect(client.getJson('/beta/sp-config/import/x', ctx())).rejects.toMatchObject({ code: 'IscRedirectRefused' });
     expect(api.seen.map((r) => r.url)).not.toContain('/moved');
   });
 
   it('follows a redirect to https on another origin without the Authorization header', async () => {
-    const storage = await server((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"results":{"SOURCE":{}}}'), { tls });
-    const api = await server(isc((_req, res) => res.writeHead(302, { location: `${storage.url}/bucket/results.json?sig=abc` }).end()), { tls });
+    const storage = await server(
+      (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"results":{"SOURCE":{}}}'),
+      { tls },
+    );
+    const api = await server(
+      isc((_req, res) => res.writeHead(302, { location: `${storage.url}/bucket/results.json?sig=abc` }).end()),
+      { tls },
+    );
     const client = createIscClient({ http, credentials: credentials(api.url), log: silentLog });
 
     const body = await client.download('/beta/sp-config/import/x/download', ctx(), readAll);
@@ -97,7 +111,12 @@ describe('redirects', () => {
   });
 
   it('keeps the Authorization header on a same-origin redirect', async () => {
-    const api = await server(isc((req, res) => (req.url === '/v2/status' ? res.writeHead(200).end('{"status":"COMPLETE"}') : res.writeHead(308, { location: '/v2/status' }).end())), { tls });
+    const api = await server(
+      isc((req, res) =>
+        req.url === '/v2/status' ? res.writeHead(200).end('{"status":"COMPLETE"}') : res.writeHead(308, { location: '/v2/status' }).end(),
+      ),
+      { tls },
+    );
     const client = createIscClient({ http, credentials: credentials(api.url), log: silentLog });
 
     expect(await client.getJson('/beta/sp-config/import/x', ctx())).toEqual({ status: 'COMPLETE' });
@@ -110,7 +129,10 @@ describe('redirects', () => {
   it('never sends the token again once a hop has left the configured origin, even back to it', async () => {
     let api!: TestServer;
     const other = await server((_req, res) => res.writeHead(302, { location: `${api.url}/back` }).end(), { tls });
-    api = await server(isc((req, res) => (req.url === '/back' ? res.writeHead(200).end('{}') : res.writeHead(302, { location: `${other.url}/away` }).end())), { tls });
+    api = await server(
+      isc((req, res) => (req.url === '/back' ? res.writeHead(200).end('{}') : res.writeHead(302, { location: `${other.url}/away` }).end())),
+      { tls },
+    );
     const client = createIscClient({ http, credentials: credentials(api.url), log: silentLog });
 
     await client.getJson('/beta/sp-config/import/x', ctx());
@@ -119,7 +141,10 @@ describe('redirects', () => {
   });
 
   it('stops after a few hops', async () => {
-    const api = await server(isc((req, res) => res.writeHead(302, { location: `${req.url}x` }).end()), { tls });
+    const api = await server(
+      isc((req, res) => res.writeHead(302, { location: `${req.url}x` }).end()),
+      { tls },
+    );
     const client = createIscClient({ http, credentials: credentials(api.url), log: silentLog });
     await expect(client.getJson('/loop', ctx())).rejects.toMatchObject({ name: 'Permanent.IscTooManyRedirects' });
     expect(api.seen.filter((r) => r.url.startsWith('/loop'))).toHaveLength(6);

@@ -21,7 +21,9 @@ describe('secretsManagerSource', () => {
 
   it('picks up a rotated secret after the TTL, or at once when asked to refresh', async () => {
     let now = 0;
-    sm.on(GetSecretValueCommand).resolvesOnce({ SecretString: value('old') }).resolves({ SecretString: value('new') });
+    sm.on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: value('old') })
+      .resolves({ SecretString: value('new') });
     const source = secretsManagerSource(new SecretsManagerClient({ region: 'us-east-1' }), 'isc/creds', () => now);
     expect((await source.get()).clientId).toBe('old');
     now = SECRET_TTL_MS - 1;

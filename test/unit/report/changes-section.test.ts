@@ -36,7 +36,9 @@ describe('the report\'s "What changed" section', () => {
 
     const transform = cardOf(cards, 'Lowercase Email');
     expect(text(transform)).toMatch(/^\s*CHANGED Lowercase Email TRANSFORM id b8d4c2e1-3a5f-4f2e-9d1c-7e6a5b4c3d2e/);
-    const [input, description] = elements(transform, 'tr').slice(1).map((row) => elements(row, 'td').map(text));
+    const [input, description] = elements(transform, 'tr')
+      .slice(1)
+      .map((row) => elements(row, 'td').map(text));
     expect(input![0]).toBe('/attributes/input');
     expect(input![1]).toContain('"attributeName": "mail"');
     expect(input![2]).toContain('"attributeName": "userPrincipalName"');
@@ -50,15 +52,29 @@ describe('the report\'s "What changed" section', () => {
   });
 
   it('reads a value missing on either side as absent, as changes.json stores it (no key)', () => {
-    const stored = JSON.parse(JSON.stringify(realisticChanges({
-      objects: [{ type: 'SOURCE', id: '1', name: 'HR', change: 'CHANGED', fields: [
-        { path: '/owner', before: { type: 'IDENTITY', name: 'Ann' }, after: undefined },
-        { path: '/description', before: null, after: '' },
-      ] }],
-    }))) as ChangesDocument;
+    const stored = JSON.parse(
+      JSON.stringify(
+        realisticChanges({
+          objects: [
+            {
+              type: 'SOURCE',
+              id: '1',
+              name: 'HR',
+              change: 'CHANGED',
+              fields: [
+                { path: '/owner', before: { type: 'IDENTITY', name: 'Ann' }, after: undefined },
+                { path: '/description', before: null, after: '' },
+              ],
+            },
+          ],
+        }),
+      ),
+    ) as ChangesDocument;
     expect(Object.keys(stored.objects[0]!.fields[0]!)).toEqual(['path', 'before']);
     const { cards } = render(stored, computedRecord(stored));
-    const rows = elements(cards[0]!, 'tr').slice(1).map((row) => elements(row, 'td').map(text));
+    const rows = elements(cards[0]!, 'tr')
+      .slice(1)
+      .map((row) => elements(row, 'td').map(text));
     expect(rows[0]![2]).toBe('absent: removed by the import');
     expect(rows[1]).toEqual(['/description', 'null', '""']);
   });
@@ -68,7 +84,9 @@ describe('the report\'s "What changed" section', () => {
     expect(render(doc, computedRecord(doc, 10)).body).not.toContain('⚠');
     const late = render(doc, computedRecord(doc, 11)).body;
     expect(late).toContain('11 minutes after the import completed');
-    expect(late).toContain('⚠ Taken 11 minutes after the import completed (more than 10 minutes): someone may have changed these objects in between');
+    expect(late).toContain(
+      '⚠ Taken 11 minutes after the import completed (more than 10 minutes): someone may have changed these objects in between',
+    );
     expect(render(doc, computedRecord(doc, 185)).body).toContain('⚠ Taken 3 hours 5 minutes after');
   });
 
@@ -93,23 +111,43 @@ describe('the report\'s "What changed" section', () => {
   it('shows a value changes.json shortened as its preview, its size and its full sha256', () => {
     const sha256 = 'a'.repeat(64);
     const doc = realisticChanges({
-      objects: [{ type: 'RULE', id: 'r1', name: 'Big Rule', change: 'CHANGED', fields: [
-        { path: '/sourceCode/script', before: { truncated: true, preview: 'import sailpoint.object.*;\nreturn map;', bytes: 48_213, sha256 }, after: 'return null;' },
-      ] }],
+      objects: [
+        {
+          type: 'RULE',
+          id: 'r1',
+          name: 'Big Rule',
+          change: 'CHANGED',
+          fields: [
+            {
+              path: '/sourceCode/script',
+              before: { truncated: true, preview: 'import sailpoint.object.*;\nreturn map;', bytes: 48_213, sha256 },
+              after: 'return null;',
+            },
+          ],
+        },
+      ],
     });
     const { cards } = render(doc, computedRecord(doc));
     const before = text(elements(cards[0]!, 'td')[1]!);
     expect(before).toContain('import sailpoint.object.*;\nreturn map;…');
-    expect(before).toContain(`Shortened in changes.json: 48213 bytes in all, sha256 ${sha256}; the full value is in the pre-import backup.`);
+    expect(before).toContain(
+      `Shortened in changes.json: 48213 bytes in all, sha256 ${sha256}; the full value is in the pre-import backup.`,
+    );
     expect(text(elements(cards[0]!, 'td')[2]!)).toBe('"return null;"');
   });
 
   it('shortens long values and keeps every value from ISC as text', () => {
     const hostile = '</pre></td><script>alert(1)</script><a href="http://evil">x</a>';
     const doc = realisticChanges({
-      objects: [{ type: `<i>${hostile}`, id: hostile, name: hostile, change: 'CHANGED', fields: [
-        { path: hostile, before: hostile, after: { [hostile]: 'y'.repeat(50_000) } },
-      ] }],
+      objects: [
+        {
+          type: `<i>${hostile}`,
+          id: hostile,
+          name: hostile,
+          change: 'CHANGED',
+          fields: [{ path: hostile, before: hostile, after: { [hostile]: 'y'.repeat(50_000) } }],
+        },
+      ],
     });
     const { body, cards, html } = render(doc, computedRecord(doc));
     expect(html).not.toContain('<script>');
@@ -123,7 +161,10 @@ describe('the report\'s "What changed" section', () => {
 
   it(`lists the first ${REPORT_LIST_LIMIT} objects and says how many more are in changes.json`, () => {
     const objects: ObjectChange[] = Array.from({ length: REPORT_LIST_LIMIT + 42 }, (_, i) => ({
-      type: 'TRANSFORM', id: `t${i}`, name: `Transform ${i}`, change: i % 2 ? 'UNCHANGED' : 'CHANGED',
+      type: 'TRANSFORM',
+      id: `t${i}`,
+      name: `Transform ${i}`,
+      change: i % 2 ? 'UNCHANGED' : 'CHANGED',
       fields: i % 2 ? [] : Array.from({ length: i === 0 ? 120 : 2 }, (_, f) => ({ path: `/attributes/f${f}`, before: f, after: f + 1 })),
     }));
     const doc = realisticChanges({ objects });

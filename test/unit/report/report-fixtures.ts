@@ -52,7 +52,12 @@ export function reportInput(results: string | null, options: InputOptions = {}):
     summary: digest?.summary ?? { byType: {}, totals: { infos: 0, warnings: 0, errors: 0, importedObjects: 0 } },
     ...options.manifest,
   };
-  return { manifest, samples: digest?.samples ?? null, changes: options.changes ?? null, ...(options.restores ? { restores: options.restores } : {}) };
+  return {
+    manifest,
+    samples: digest?.samples ?? null,
+    changes: options.changes ?? null,
+    ...(options.restores ? { restores: options.restores } : {}),
+  };
 }
 
 /** The record the manifest carries for a computed changes.json taken `minutesAfter` the import. */
@@ -60,7 +65,13 @@ export function computedRecord(doc: ChangesDocument, minutesAfter = 2): ChangesR
   const counts = { created: 0, changed: 0, unchanged: 0, unknown: 0 };
   for (const o of doc.objects) counts[o.change.toLowerCase() as keyof typeof counts] += 1;
   const afterExportedAt = new Date(Date.parse(COMPLETED) + minutesAfter * 60_000).toISOString();
-  return { state: 'COMPUTED', reason: 'After-state exported and compared with the pre-import backup.', afterExportJobId: doc.after.exportJobId, afterExportedAt, counts };
+  return {
+    state: 'COMPUTED',
+    reason: 'After-state exported and compared with the pre-import backup.',
+    afterExportJobId: doc.after.exportJobId,
+    afterExportedAt,
+    counts,
+  };
 }
 
 /**

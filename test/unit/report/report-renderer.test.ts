@@ -1,6 +1,6 @@
 import { parse } from 'parse5';
 import { describe, expect, it } from 'vitest';
-import { renderReport, REPORT_LIST_LIMIT, type ReportInput } from '../../../lambda/report/report-renderer.ts';
+import { REPORT_LIST_LIMIT, type ReportInput, renderReport } from '../../../lambda/report/report-renderer.ts';
 import { completeResults, failedResults, importResultsDocument } from '../../../local/import-results.ts';
 import { elements, text } from './parsed-html.ts';
 import { reportInput } from './report-fixtures.ts';
@@ -50,9 +50,16 @@ describe('renderReport', () => {
   });
 
   it('keeps everything from ISC as text: no element, attribute or script comes through', () => {
-    const hostile = ['<script>alert(1)</script>', '"><img src=x onerror=alert(2)>', "' onmouseover='x", 'a & b < c', '\u202Egnp.exe\u200B', 'x'.repeat(5_000)];
+    const hostile = [
+      '<script>alert(1)</script>',
+      '"><img src=x onerror=alert(2)>',
+      "' onmouseover='x",
+      'a & b < c',
+      '\u202Egnp.exe\u200B',
+      'x'.repeat(5_000),
+    ];
     const doc = importResultsDocument({
-      [`<b>TYPE</b>`]: {
+      '<b>TYPE</b>': {
         errors: hostile.map((t) => ({ key: '<i>k</i>', text: t, detail: { html: '<svg onload=alert(3)>' } })),
         importedObjects: [{ type: 'SOURCE', id: '<script>', name: '</td></tr></table><script>alert(4)</script>' }],
       },
@@ -63,7 +70,11 @@ describe('renderReport', () => {
     expect(elements(parsed, 'img')).toHaveLength(0);
     expect(elements(parsed, 'svg')).toHaveLength(0);
     expect(elements(parsed, 'b')).toHaveLength(0);
-    expect(elements(parsed).flatMap((e) => e.attrs).some((a) => a.name.startsWith('on'))).toBe(false);
+    expect(
+      elements(parsed)
+        .flatMap((e) => e.attrs)
+        .some((a) => a.name.startsWith('on')),
+    ).toBe(false);
     const body = text(parsed);
     for (const t of hostile) expect(body).toContain(t.slice(0, 2_000));
     expect(body).toContain('</td></tr></table><script>alert(4)</script>');

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { ChangesDocument, ObjectChange } from '../../../lambda/domain/changes.ts';
 import type { MessageSample, Samples } from '../../../lambda/domain/summary.ts';
 import { pageCost } from '../../../lambda/report/page-budget.ts';
-import { REPORT_LIMITS, REPORT_MAX_BYTES, renderReport, type ReportInput, type ReportLimits } from '../../../lambda/report/report-renderer.ts';
+import {
+  REPORT_LIMITS,
+  REPORT_MAX_BYTES,
+  type ReportInput,
+  type ReportLimits,
+  renderReport,
+} from '../../../lambda/report/report-renderer.ts';
 import { elements, parseStrict, text } from './parsed-html.ts';
 import { computedRecord, deepText, deepValue, JOB_ID, realisticChanges, reportInput } from './report-fixtures.ts';
 
@@ -13,13 +19,24 @@ const LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024;
 function failedWith(samples: Partial<Samples>, options: Parameters<typeof reportInput>[1] = {}): ReportInput {
   const base = reportInput(null, { status: 'FAILED', ...options });
   const full: Samples = { errors: [], warnings: [], infos: [], importedObjects: [], ...samples };
-  const totals = { errors: full.errors.length, warnings: full.warnings.length, infos: full.infos.length, importedObjects: full.importedObjects.length };
+  const totals = {
+    errors: full.errors.length,
+    warnings: full.warnings.length,
+    infos: full.infos.length,
+    importedObjects: full.importedObjects.length,
+  };
   return { ...base, samples: full, manifest: { ...base.manifest, summary: { byType: { RULE: totals }, totals } } };
 }
 
 // The scanner hands the report a detail as the JSON text ISC sent (MessageSample.detailText).
 const asText = (detail: unknown): string => (typeof detail === 'string' ? detail : deepJson(detail));
-const error = (detail: unknown, i = 0): MessageSample => ({ type: 'RULE', key: 'BAD_RULE', text: `Rule ${i} is invalid.`, detailText: asText(detail), detailTruncated: false });
+const error = (detail: unknown, i = 0): MessageSample => ({
+  type: 'RULE',
+  key: 'BAD_RULE',
+  text: `Rule ${i} is invalid.`,
+  detailText: asText(detail),
+  detailTruncated: false,
+});
 
 /** Renders, then checks what the contract promises of any report: small, valid, inert. */
 function renderChecked(input: ReportInput): { html: string; body: string } {
@@ -55,14 +72,33 @@ describe('the report stays under 5 MB whatever ISC sends', () => {
   it('shortens huge strings wherever ISC can put them', () => {
     const huge = `<b>${'"&\\'.repeat(7_000_000)}`;
     const message: MessageSample = { type: huge, key: huge, text: huge, detailText: huge, detailTruncated: false };
-    const object: ObjectChange = { type: huge, id: huge, name: huge, change: 'CHANGED', fields: [{ path: huge, before: huge, after: { v: huge } }] };
+    const object: ObjectChange = {
+      type: huge,
+      id: huge,
+      name: huge,
+      change: 'CHANGED',
+      fields: [{ path: huge, before: huge, after: { v: huge } }],
+    };
     const changes = realisticChanges({ objects: [object] });
     const input = failedWith(
       { errors: [message], warnings: [message], infos: [message], importedObjects: [{ type: huge, id: huge, name: huge }] },
-      { changes, manifest: { message: huge, tenant: huge, status: huge, backup: { state: 'UNAVAILABLE', reason: huge }, changes: { ...computedRecord(changes), reason: huge } } },
+      {
+        changes,
+        manifest: {
+          message: huge,
+          tenant: huge,
+          status: huge,
+          backup: { state: 'UNAVAILABLE', reason: huge },
+          changes: { ...computedRecord(changes), reason: huge },
+        },
+      },
     );
     const summary = { ...input.manifest.summary, byType: { [huge]: input.manifest.summary.totals } };
-    const { html, body } = renderChecked({ ...input, manifest: { ...input.manifest, summary }, restores: [{ jobId: huge, preview: true, at: huge }] });
+    const { html, body } = renderChecked({
+      ...input,
+      manifest: { ...input.manifest, summary },
+      restores: [{ jobId: huge, preview: true, at: huge }],
+    });
     expect(Buffer.byteLength(html)).toBeLessThan(1_000_000);
     expect(body).toContain('<b>"&\\"&\\');
     expect(body).toContain('Shortened here; the full value is in changes.json.');
@@ -71,19 +107,40 @@ describe('the report stays under 5 MB whatever ISC sends', () => {
   it('lists as many entries as fit and says how many more are in results.json and changes.json', () => {
     // Quotes and backslashes cost the most: escaped for HTML, then for the JSON response.
     const costly = '"\\'.repeat(1_000);
-    const many = (n: number) => Array.from({ length: n }, (_, i) => ({ type: costly, key: costly, text: `${i} ${costly}`, detailText: JSON.stringify({ costly, list: [costly, costly] }), detailTruncated: false }));
+    const many = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        type: costly,
+        key: costly,
+        text: `${i} ${costly}`,
+        detailText: JSON.stringify({ costly, list: [costly, costly] }),
+        detailTruncated: false,
+      }));
     const objects: ObjectChange[] = Array.from({ length: 2_000 }, (_, i) => ({
-      type: 'TRANSFORM', id: `${i}`, name: costly, change: 'CHANGED',
+      type: 'TRANSFORM',
+      id: `${i}`,
+      name: costly,
+      change: 'CHANGED',
       fields: Array.from({ length: 150 }, (_, f) => ({ path: `/attributes/${f}`, before: costly, after: [costly] })),
     }));
     const changes: ChangesDocument = realisticChanges({ objects });
     const base = failedWith(
-      { errors: many(300), warnings: many(300), infos: many(300), importedObjects: Array.from({ length: 300 }, (_, i) => ({ type: costly, id: `${i}`, name: costly })) },
+      {
+        errors: many(300),
+        warnings: many(300),
+        infos: many(300),
+        importedObjects: Array.from({ length: 300 }, (_, i) => ({ type: costly, id: `${i}`, name: costly })),
+      },
       { changes, manifest: { changes: computedRecord(changes) } },
     );
-    const byType = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`${i}<${'&'.repeat(40)}>`, { infos: 1, warnings: 1, errors: 1, importedObjects: 1 }]));
+    const byType = Object.fromEntries(
+      Array.from({ length: 100_000 }, (_, i) => [`${i}<${'&'.repeat(40)}>`, { infos: 1, warnings: 1, errors: 1, importedObjects: 1 }]),
+    );
     const restores = Array.from({ length: 10_000 }, (_, i) => ({ jobId: JOB_ID, preview: i % 2 === 0, at: `2026-11-28T11:00:${i}Z` }));
-    const { html, body } = renderChecked({ ...base, manifest: { ...base.manifest, summary: { ...base.manifest.summary, byType } }, restores });
+    const { html, body } = renderChecked({
+      ...base,
+      manifest: { ...base.manifest, summary: { ...base.manifest.summary, byType } },
+      restores,
+    });
     expect(Buffer.byteLength(html)).toBeGreaterThan(2_000_000);
     expect(body).toMatch(/\d+ more not listed here to keep this page under 5 MB; see results\.json\./);
     expect(body).toMatch(/\d+ more objects not listed here to keep this page under 5 MB; see changes\.json\./);
@@ -91,7 +148,11 @@ describe('the report stays under 5 MB whatever ISC sends', () => {
   });
 
   it('lists all 300 errors of a FAILED import even when each carries a 4 KB detail', () => {
-    const detail = (i: number) => ({ objectType: 'IDENTITY_PROFILE', objectName: `Profile ${i}`, missing: Array.from({ length: 50 }, (_, r) => ({ type: 'SOURCE', name: `Workday HR ${r}`, id: `2c9180835d2e5168015d32f890ca${r}` })) });
+    const detail = (i: number) => ({
+      objectType: 'IDENTITY_PROFILE',
+      objectName: `Profile ${i}`,
+      missing: Array.from({ length: 50 }, (_, r) => ({ type: 'SOURCE', name: `Workday HR ${r}`, id: `2c9180835d2e5168015d32f890ca${r}` })),
+    });
     expect(JSON.stringify(detail(0)).length).toBeGreaterThan(3_500);
     const errors = Array.from({ length: 300 }, (_, i) => error(detail(i), i));
     const { body } = renderChecked(failedWith({ errors }));
@@ -100,11 +161,30 @@ describe('the report stays under 5 MB whatever ISC sends', () => {
   });
 
   it('keeps any input within the page budget it is given, as a valid page', () => {
-    const limits: ReportLimits = { pageBytes: 60_000, listEntries: 40, textChars: 200, detailChars: 400, fieldChars: 300, fieldsPerObject: 8 };
+    const limits: ReportLimits = {
+      pageBytes: 60_000,
+      listEntries: 40,
+      textChars: 200,
+      detailChars: 400,
+      fieldChars: 300,
+      fieldsPerObject: 8,
+    };
     const anything = fc.anything({ maxDepth: 4, withBigInt: true, withNullPrototype: true });
-    const message = fc.record({ type: fc.string(), key: fc.option(fc.string()), text: fc.string({ unit: 'binary', maxLength: 2_000 }), detailText: fc.option(fc.oneof(anything.map(asText), fc.json())), detailTruncated: fc.boolean() });
+    const message = fc.record({
+      type: fc.string(),
+      key: fc.option(fc.string()),
+      text: fc.string({ unit: 'binary', maxLength: 2_000 }),
+      detailText: fc.option(fc.oneof(anything.map(asText), fc.json())),
+      detailTruncated: fc.boolean(),
+    });
     const field = fc.record({ path: fc.string(), before: anything, after: anything }, { requiredKeys: ['path'] });
-    const object = fc.record({ type: fc.string(), id: fc.option(fc.string()), name: fc.option(fc.string()), change: fc.constantFrom('CREATED', 'CHANGED', 'UNCHANGED', 'UNKNOWN'), fields: fc.array(field, { maxLength: 12 }) });
+    const object = fc.record({
+      type: fc.string(),
+      id: fc.option(fc.string()),
+      name: fc.option(fc.string()),
+      change: fc.constantFrom('CREATED', 'CHANGED', 'UNCHANGED', 'UNKNOWN'),
+      fields: fc.array(field, { maxLength: 12 }),
+    });
     fc.assert(
       fc.property(fc.array(message, { maxLength: 80 }), fc.array(object, { maxLength: 80 }), (messages, objects) => {
         const changes = realisticChanges({ objects: objects as ObjectChange[] });
@@ -147,11 +227,12 @@ function deepJson(value: unknown): string {
     if (next && typeof next === 'object') {
       const entries = Object.entries(next);
       stack.push(Symbol('}'));
-      for (let i = entries.length - 1; i >= 0; i--) stack.push(entries[i]![1], Symbol(`${JSON.stringify(entries[i]![0])}:`), ...(i > 0 ? [Symbol(',')] : []));
+      for (let i = entries.length - 1; i >= 0; i--)
+        stack.push(entries[i]![1], Symbol(`${JSON.stringify(entries[i]![0])}:`), ...(i > 0 ? [Symbol(',')] : []));
       out += '{';
       continue;
     }
-    out += typeof next === "bigint" ? next.toString() : (JSON.stringify(next) ?? "null");
+    out += typeof next === 'bigint' ? next.toString() : (JSON.stringify(next) ?? 'null');
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RestoreLink } from '../../../lambda/archive/manifest.ts';
-import { renderReport, type ReportInput } from '../../../lambda/report/report-renderer.ts';
+import { type ReportInput, renderReport } from '../../../lambda/report/report-renderer.ts';
 import { completeResults } from '../../../local/import-results.ts';
 import { attr, elements, parseStrict, text } from './parsed-html.ts';
 import { BACKUP_ID, reportInput } from './report-fixtures.ts';
@@ -23,7 +23,7 @@ function render(input: ReportInput) {
   return { body: text(doc), links: links.map((a) => ({ href: attr(a, 'href'), text: text(a) })) };
 }
 
-describe('links between an import\'s report and its restores\' reports', () => {
+describe("links between an import's report and its restores' reports", () => {
   it('shows a restore preview as "Restore of" the original, linking to its report', () => {
     const restore: RestoreLink = { of: ORIGINAL, preview: true, selection, previewJobId: null };
     const { body, links } = render(reportInput(completeResults(BACKUP_ID), { manifest: { restore } }));
@@ -55,7 +55,13 @@ describe('links between an import\'s report and its restores\' reports', () => {
   it('links only to job ids: anything else is shown as text and goes nowhere', () => {
     const hostile = '../../../other-tenant/x"><script>alert(1)</script>';
     const restore: RestoreLink = { of: hostile, preview: false, selection, previewJobId: 'javascript:alert(1)' };
-    const { body, links } = render(reportInput(null, { status: 'CANCELLED', manifest: { restore }, restores: [{ jobId: 'http://evil.example/', preview: true, at: 'now' }] }));
+    const { body, links } = render(
+      reportInput(null, {
+        status: 'CANCELLED',
+        manifest: { restore },
+        restores: [{ jobId: 'http://evil.example/', preview: true, at: 'now' }],
+      }),
+    );
     expect(links).toEqual([]);
     expect(body).toContain(hostile);
     expect(body).toContain('javascript:alert(1)');

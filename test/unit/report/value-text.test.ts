@@ -20,9 +20,13 @@ describe('valueText', () => {
 
   it('never throws and never writes more than its limit, whatever the value', () => {
     fc.assert(
-      fc.property(fc.anything({ maxDepth: 6, withBigInt: true, withMap: true, withSet: true, withTypedArray: true }), fc.integer({ min: 0, max: 300 }), (value, limit) => {
-        expect(valueText(value, limit).text.length).toBeLessThanOrEqual(limit);
-      }),
+      fc.property(
+        fc.anything({ maxDepth: 6, withBigInt: true, withMap: true, withSet: true, withTypedArray: true }),
+        fc.integer({ min: 0, max: 300 }),
+        (value, limit) => {
+          expect(valueText(value, limit).text.length).toBeLessThanOrEqual(limit);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -40,7 +44,10 @@ describe('valueText', () => {
     expect(shown.shortened).toBe(true);
     expect(shown.text).toContain('…');
     // Just within: JSON.stringify's text, but the indentation stops growing at 16 levels (32 spaces).
-    expect(valueText(deepValue(SHOWN_DEPTH - 1), 1_000_000)).toEqual({ text: JSON.stringify(deepValue(SHOWN_DEPTH - 1), null, 2).replace(/\n {34,}/g, `\n${' '.repeat(32)}`), shortened: false });
+    expect(valueText(deepValue(SHOWN_DEPTH - 1), 1_000_000)).toEqual({
+      text: JSON.stringify(deepValue(SHOWN_DEPTH - 1), null, 2).replace(/\n {34,}/g, `\n${' '.repeat(32)}`),
+      shortened: false,
+    });
   });
 
   it('ends after its limit on a cycle instead of looping', () => {

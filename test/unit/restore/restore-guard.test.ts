@@ -9,11 +9,29 @@ const NOW = Date.parse('2026-12-01T12:00:00Z');
 
 function manifest(overrides: Partial<Manifest> = {}): Manifest {
   return {
-    schemaVersion: 1, tenant: 'acme', jobId: PREVIEW, status: 'COMPLETE', message: null, created: null, completed: null, exportJobId: null,
-    archivedAt: '2026-12-01T11:00:00.000Z', apiVersion: 'beta', archiver: { name: 'isc-import-archiver', version: '0.1.0' },
-    objects: [{ role: 'results', key: 'r', bytes: 1, sha256: 'a' }, { role: 'backup', key: 'b', bytes: 1, sha256: 'b' }],
+    schemaVersion: 1,
+    tenant: 'acme',
+    jobId: PREVIEW,
+    status: 'COMPLETE',
+    message: null,
+    created: null,
+    completed: null,
+    exportJobId: null,
+    archivedAt: '2026-12-01T11:00:00.000Z',
+    apiVersion: 'beta',
+    archiver: { name: 'isc-import-archiver', version: '0.1.0' },
+    objects: [
+      { role: 'results', key: 'r', bytes: 1, sha256: 'a' },
+      { role: 'backup', key: 'b', bytes: 1, sha256: 'b' },
+    ],
     backup: { state: 'ARCHIVED', reason: 'ok' },
-    changes: { state: 'NONE', reason: '', afterExportJobId: null, afterExportedAt: null, counts: { created: 0, changed: 0, unchanged: 0, unknown: 0 } },
+    changes: {
+      state: 'NONE',
+      reason: '',
+      afterExportJobId: null,
+      afterExportedAt: null,
+      counts: { created: 0, changed: 0, unchanged: 0, unknown: 0 },
+    },
     restore: { of: JOB, preview: true, selection, previewJobId: null },
     summary: { byType: {}, totals: { infos: 1, warnings: 0, errors: 0, importedObjects: 0 } },
     ...overrides,
@@ -27,7 +45,11 @@ describe('backupProblem', () => {
 
   it.each([
     ['not archived', undefined, /has not been archived/],
-    ['backup UNAVAILABLE', manifest({ backup: { state: 'UNAVAILABLE', reason: 'ISC no longer serves it (404).' } }), /UNAVAILABLE: ISC no longer serves it/],
+    [
+      'backup UNAVAILABLE',
+      manifest({ backup: { state: 'UNAVAILABLE', reason: 'ISC no longer serves it (404).' } }),
+      /UNAVAILABLE: ISC no longer serves it/,
+    ],
     ['backup NONE', manifest({ backup: { state: 'NONE', reason: 'no exportJobId' } }), /no archived backup \(NONE/],
     ['no backup object', manifest({ objects: [{ role: 'results', key: 'r', bytes: 1, sha256: 'a' }] }), /names no backup object/],
   ])('refuses %s', (_what, original, reason) => {
@@ -43,17 +65,35 @@ describe('previewProblem', () => {
   it.each([
     ['a preview not archived yet', undefined, /has not been archived yet/],
     ['an ordinary import', manifest({ restore: null }), /is not a restore preview/],
-    ['an apply rather than a preview', manifest({ restore: { of: JOB, preview: false, selection, previewJobId: 'x' } }), /is not a restore preview/],
-    ['a preview of another job', manifest({ restore: { of: '0'.repeat(32), preview: true, selection, previewJobId: null } }), /not of ef38/],
-    ['a preview with errors', manifest({ summary: { byType: {}, totals: { infos: 0, warnings: 0, errors: 2, importedObjects: 0 } } }), /reported 2 errors/],
+    [
+      'an apply rather than a preview',
+      manifest({ restore: { of: JOB, preview: false, selection, previewJobId: 'x' } }),
+      /is not a restore preview/,
+    ],
+    [
+      'a preview of another job',
+      manifest({ restore: { of: '0'.repeat(32), preview: true, selection, previewJobId: null } }),
+      /not of ef38/,
+    ],
+    [
+      'a preview with errors',
+      manifest({ summary: { byType: {}, totals: { infos: 0, warnings: 0, errors: 2, importedObjects: 0 } } }),
+      /reported 2 errors/,
+    ],
     ['a FAILED preview', manifest({ status: 'FAILED' }), /ended FAILED/],
-    ['a preview of other objects', manifest({ restore: { of: JOB, preview: true, selection: { includeTypes: ['RULE'], objectOptions: {} }, previewJobId: null } }), /other objects/],
+    [
+      'a preview of other objects',
+      manifest({ restore: { of: JOB, preview: true, selection: { includeTypes: ['RULE'], objectOptions: {} }, previewJobId: null } }),
+      /other objects/,
+    ],
     ['a preview over 24 hours old', manifest({ archivedAt: new Date(NOW - PREVIEW_VALID_MS - 1).toISOString() }), /more than 24 hours ago/],
   ])('refuses %s', (_what, preview, reason) => {
     expect(previewProblem(preview, PREVIEW, JOB, selection, NOW)).toMatch(reason);
   });
 
   it('still allows a preview exactly 24 hours old', () => {
-    expect(previewProblem(manifest({ archivedAt: new Date(NOW - PREVIEW_VALID_MS).toISOString() }), PREVIEW, JOB, selection, NOW)).toBeUndefined();
+    expect(
+      previewProblem(manifest({ archivedAt: new Date(NOW - PREVIEW_VALID_MS).toISOString() }), PREVIEW, JOB, selection, NOW),
+    ).toBeUndefined();
   });
 });

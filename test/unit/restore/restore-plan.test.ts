@@ -16,7 +16,7 @@ const backup = [
 ];
 
 describe('planRestore', () => {
-  it('selects the touched objects the backup holds, by the backup\'s ids, matching by id then by name', () => {
+  it("selects the touched objects the backup holds, by the backup's ids, matching by id then by name", () => {
     const plan = planRestore(touched, backup);
     expect(plan.selection).toEqual({
       includeTypes: ['IDENTITY_PROFILE', 'RULE', 'TRANSFORM'],
@@ -54,10 +54,16 @@ describe('planRestore', () => {
 });
 
 describe('sameSelection', () => {
-  const a = { includeTypes: ['RULE', 'TRANSFORM'], objectOptions: { RULE: { includedIds: ['r1', 'r2'], includedNames: [] }, TRANSFORM: { includedIds: ['t'], includedNames: [] } } };
+  const a = {
+    includeTypes: ['RULE', 'TRANSFORM'],
+    objectOptions: { RULE: { includedIds: ['r1', 'r2'], includedNames: [] }, TRANSFORM: { includedIds: ['t'], includedNames: [] } },
+  };
 
   it('ignores order', () => {
-    const b = { includeTypes: ['TRANSFORM', 'RULE'], objectOptions: { TRANSFORM: { includedIds: ['t'], includedNames: [] }, RULE: { includedIds: ['r2', 'r1'], includedNames: [] } } };
+    const b = {
+      includeTypes: ['TRANSFORM', 'RULE'],
+      objectOptions: { TRANSFORM: { includedIds: ['t'], includedNames: [] }, RULE: { includedIds: ['r2', 'r1'], includedNames: [] } },
+    };
     expect(sameSelection(a, b)).toBe(true);
   });
 

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ObjectRef } from '../../../lambda/domain/summary.ts';
-import { type ExportCheckOptions, type ExportDocumentDigest, ExportDocumentCheck, type ExportEntry } from '../../../lambda/results/export-document-check.ts';
+import {
+  type ExportCheckOptions,
+  ExportDocumentCheck,
+  type ExportDocumentDigest,
+  type ExportEntry,
+} from '../../../lambda/results/export-document-check.ts';
 import { InvalidJsonError, NotExportDocumentError } from '../../../lambda/results/json-stream-walker.ts';
 import { exportDocumentStream } from '../../../local/export-document.ts';
 import { chunked, splits, valueText } from './json-arbitraries.ts';
@@ -23,7 +28,14 @@ async function generated(bytes: number): Promise<Buffer> {
 function recorder(want: (self: ObjectRef | null, index: number) => boolean) {
   const asked: [ObjectRef | null, number][] = [];
   const given: ExportEntry[] = [];
-  return { asked, given, entries: { wants: (self: ObjectRef | null, index: number) => (asked.push([self, index]), want(self, index)), onObject: (e: ExportEntry) => given.push(e) } };
+  return {
+    asked,
+    given,
+    entries: {
+      wants: (self: ObjectRef | null, index: number) => (asked.push([self, index]), want(self, index)),
+      onObject: (e: ExportEntry) => given.push(e),
+    },
+  };
 }
 
 describe('ExportDocumentCheck', () => {
@@ -36,11 +48,26 @@ describe('ExportDocumentCheck', () => {
   it.each([
     ['an HTML error page', '<html><body>502 Bad Gateway</body></html>', InvalidJsonError, 'Unexpected "<" at byte 0.'],
     ['an empty body', '', InvalidJsonError, 'The JSON document ended early, at byte 0.'],
-    ['a body cut short', '{"version":1,"objects":[{"self":{"type":"RULE"},"object":{"name":"x"', InvalidJsonError, 'The JSON document ended early, at byte 68.'],
+    [
+      'a body cut short',
+      '{"version":1,"objects":[{"self":{"type":"RULE"},"object":{"name":"x"',
+      InvalidJsonError,
+      'The JSON document ended early, at byte 68.',
+    ],
     ['an empty object', '{}', NotExportDocumentError, 'The document is not an export document: it has no "objects" array.'],
     ['an array', '[]', NotExportDocumentError, 'The document is not an export document: it is a JSON array, not an object.'],
-    ['objects that are not a list', '{"objects":{"0":{}}}', NotExportDocumentError, 'The document is not an export document: its "objects" is a JSON object, not an array.'],
-    ['import results', '{"results":{},"exportJobId":"x"}', NotExportDocumentError, 'The document is not an export document: it has no "objects" array.'],
+    [
+      'objects that are not a list',
+      '{"objects":{"0":{}}}',
+      NotExportDocumentError,
+      'The document is not an export document: its "objects" is a JSON object, not an array.',
+    ],
+    [
+      'import results',
+      '{"results":{},"exportJobId":"x"}',
+      NotExportDocumentError,
+      'The document is not an export document: it has no "objects" array.',
+    ],
   ])('refuses %s, saying what it is', (_what, doc, type, message) => {
     for (const options of [undefined, { entries: recorder(() => true).entries }]) {
       const run = () => check(chunked(Buffer.from(doc), 5), options);
@@ -77,11 +104,17 @@ describe('ExportDocumentCheck', () => {
   });
 
   it('holds an object that comes before its self until it knows whether it is wanted', () => {
-    const doc = '{"objects":[{"object":{"a":[1,"}"]},"version":1,"self":{"type":"SOURCE","id":"s1","name":"S"}},{"object":{"b":2},"self":{"type":"RULE","id":"r1","name":"R"}},{"object":{"c":3}},{"self":"odd","object":4},5]}';
+    const doc =
+      '{"objects":[{"object":{"a":[1,"}"]},"version":1,"self":{"type":"SOURCE","id":"s1","name":"S"}},{"object":{"b":2},"self":{"type":"RULE","id":"r1","name":"R"}},{"object":{"c":3}},{"self":"odd","object":4},5]}';
     for (let split = 0; split <= doc.length; split += 3) {
       const hook = recorder((self) => self === null || self.type === 'SOURCE');
       expect(check(chunked(Buffer.from(doc), [split / doc.length]), { entries: hook.entries })).toEqual({ objects: 5 });
-      expect(hook.asked).toEqual([[{ type: 'SOURCE', id: 's1', name: 'S' }, 0], [{ type: 'RULE', id: 'r1', name: 'R' }, 1], [null, 2], [null, 3]]);
+      expect(hook.asked).toEqual([
+        [{ type: 'SOURCE', id: 's1', name: 'S' }, 0],
+        [{ type: 'RULE', id: 'r1', name: 'R' }, 1],
+        [null, 2],
+        [null, 3],
+      ]);
       expect(hook.given.map((g) => [g.index, g.self, g.object.toString(), g.complete])).toEqual([
         [0, { type: 'SOURCE', id: 's1', name: 'S' }, '{"a":[1,"}"]}', true],
         [2, null, '{"c":3}', true],
@@ -103,9 +136,26 @@ describe('ExportDocumentCheck', () => {
 // Generated export documents: entries with `self` before or after `object`, extra members, odd
 // names; cut anywhere.
 const name = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor'));
-const self = fc.record({ type: fc.constantFrom('RULE', 'SOURCE', 'TRANSFORM'), id: fc.uuid(), name }).map((s) => new Members(Object.entries(s)));
+const self = fc
+  .record({ type: fc.constantFrom('RULE', 'SOURCE', 'TRANSFORM'), id: fc.uuid(), name })
+  .map((s) => new Members(Object.entries(s)));
 const entry: fc.Arbitrary<JsonTree> = fc
-  .tuple(fc.option(self, { nil: undefined }), fc.option(valueText.map((t) => new Raw(t)), { nil: undefined }), fc.boolean(), fc.constantFrom<[string, JsonTree][]>([], [['version', 1]], [['jwsHeader', 'eyJ'], ['jwsSignature', 's']]))
+  .tuple(
+    fc.option(self, { nil: undefined }),
+    fc.option(
+      valueText.map((t) => new Raw(t)),
+      { nil: undefined },
+    ),
+    fc.boolean(),
+    fc.constantFrom<[string, JsonTree][]>(
+      [],
+      [['version', 1]],
+      [
+        ['jwsHeader', 'eyJ'],
+        ['jwsSignature', 's'],
+      ],
+    ),
+  )
   .map(([s, o, objectFirst, extra]) => {
     const members: [string, JsonTree][] = [...extra];
     const pair: [string, JsonTree][] = [];
@@ -114,7 +164,14 @@ const entry: fc.Arbitrary<JsonTree> = fc
     members.push(...(objectFirst ? pair.reverse() : pair));
     return new Members(members);
   });
-const exportDocument = fc.array(entry, { maxLength: 12 }).map((objects) => new Members([['version', 1], ['tenant', 'acme'], ['objects', objects]]));
+const exportDocument = fc.array(entry, { maxLength: 12 }).map(
+  (objects) =>
+    new Members([
+      ['version', 1],
+      ['tenant', 'acme'],
+      ['objects', objects],
+    ]),
+);
 
 describe('ExportDocumentCheck properties', () => {
   it('counts every entry and hands over exactly the objects wanted, as JSON.parse reads them', () => {

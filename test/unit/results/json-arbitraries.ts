@@ -12,7 +12,13 @@ const hex4 = fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.boolean()).map(([c
   return `\\u${upper ? h.toUpperCase() : h}`;
 });
 const contentChar = fc.oneof(
-  { weight: 6, arbitrary: fc.integer({ min: 0x20, max: 0x7e }).filter((c) => c !== 0x22 && c !== 0x5c).map((c) => String.fromCharCode(c)) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .integer({ min: 0x20, max: 0x7e })
+      .filter((c) => c !== 0x22 && c !== 0x5c)
+      .map((c) => String.fromCharCode(c)),
+  },
   { weight: 2, arbitrary: fc.integer({ min: 0x7f, max: 0xd7ff }).map((c) => String.fromCharCode(c)) },
   { weight: 1, arbitrary: fc.integer({ min: 0xe000, max: 0xffff }).map((c) => String.fromCharCode(c)) },
   { weight: 2, arbitrary: fc.integer({ min: 0x10000, max: 0x10ffff }).map((c) => String.fromCodePoint(c)) },
@@ -22,11 +28,20 @@ const contentChar = fc.oneof(
 /** A JSON string token. */
 export const stringText = fc.array(contentChar, { maxLength: 24 }).map((parts) => `"${parts.join('')}"`);
 
-const digits = (minLength: number, maxLength = 25) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength, maxLength }).map((d) => d.join(''));
-const integerPart = fc.oneof(fc.constant('0'), fc.tuple(fc.integer({ min: 1, max: 9 }), digits(0)).map(([a, b]) => `${a}${b}`));
+const digits = (minLength: number, maxLength = 25) =>
+  fc.array(fc.integer({ min: 0, max: 9 }), { minLength, maxLength }).map((d) => d.join(''));
+const integerPart = fc.oneof(
+  fc.constant('0'),
+  fc.tuple(fc.integer({ min: 1, max: 9 }), digits(0)).map(([a, b]) => `${a}${b}`),
+);
 /** A JSON number token, huge ones included (`1e999` reads as Infinity, which is still valid JSON). */
 export const numberText = fc
-  .tuple(fc.boolean(), integerPart, fc.option(digits(1)), fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), digits(1, 6))))
+  .tuple(
+    fc.boolean(),
+    integerPart,
+    fc.option(digits(1)),
+    fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), digits(1, 6))),
+  )
   .map(([minus, int, frac, exp]) => `${minus ? '-' : ''}${int}${frac === null ? '' : `.${frac}`}${exp === null ? '' : exp.join('')}`);
 
 export const literalText = fc.oneof(fc.constantFrom('true', 'false', 'null'), numberText);
@@ -34,21 +49,44 @@ export const literalText = fc.oneof(fc.constantFrom('true', 'false', 'null'), nu
 /** Keys, plain and odd: those that name Object.prototype's members among them. */
 export const keyText = fc.oneof(
   { weight: 3, arbitrary: stringText },
-  { weight: 2, arbitrary: fc.constantFrom('"__proto__"', '"constructor"', '"toString"', '"hasOwnProperty"', '"valueOf"', '""', '"results"', '"objects"', '"self"', '"object"') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '"__proto__"',
+      '"constructor"',
+      '"toString"',
+      '"hasOwnProperty"',
+      '"valueOf"',
+      '""',
+      '"results"',
+      '"objects"',
+      '"self"',
+      '"object"',
+    ),
+  },
 );
 
 const { value: valueText } = fc.letrec<{ value: string; array: string; object: string }>((tie) => ({
   value: fc.oneof({ depthSize: 'medium', withCrossShrink: true }, literalText, stringText, tie('array'), tie('object')),
-  array: fc.tuple(fc.array(fc.tuple(ws, tie('value'), ws), { maxLength: 6 }), ws).map(([items, empty]) => (items.length ? `[${items.map(([a, v, b]) => a + v + b).join(',')}]` : `[${empty}]`)),
+  array: fc
+    .tuple(fc.array(fc.tuple(ws, tie('value'), ws), { maxLength: 6 }), ws)
+    .map(([items, empty]) => (items.length ? `[${items.map(([a, v, b]) => a + v + b).join(',')}]` : `[${empty}]`)),
   object: fc
     .tuple(fc.array(fc.tuple(ws, keyText, ws, ws, tie('value'), ws), { maxLength: 6 }), ws)
-    .map(([members, empty]) => (members.length ? `{${members.map(([a, k, b, c, v, d]) => `${a}${k}${b}:${c}${v}${d}`).join(',')}}` : `{${empty}}`)),
+    .map(([members, empty]) =>
+      members.length ? `{${members.map(([a, k, b, c, v, d]) => `${a}${k}${b}:${c}${v}${d}`).join(',')}}` : `{${empty}}`,
+    ),
 }));
+
 export { valueText };
 
 /** A value wrapped in thousands of arrays and objects: nesting no recursive reader survives. */
 export const deepText = fc
-  .tuple(fc.integer({ min: 2_000, max: 30_000 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 3 }), fc.oneof(literalText, stringText, fc.constant('[]'), fc.constant('{}')))
+  .tuple(
+    fc.integer({ min: 2_000, max: 30_000 }),
+    fc.array(fc.boolean(), { minLength: 1, maxLength: 3 }),
+    fc.oneof(literalText, stringText, fc.constant('[]'), fc.constant('{}')),
+  )
   .map(([levels, pattern, inner]) => nest(levels, pattern, inner));
 
 export function nest(levels: number, pattern: readonly boolean[], inner: string): string {
@@ -63,12 +101,16 @@ export function nest(levels: number, pattern: readonly boolean[], inner: string)
 }
 
 /** An array or object of many values: what most documents look like. */
-const wideText = fc.tuple(fc.boolean(), fc.array(fc.tuple(keyText, ws, valueText), { minLength: 1, maxLength: 16 })).map(([array, items]) =>
-  array ? `[${items.map(([, w, v]) => w + v).join(',')}]` : `{${items.map(([k, w, v]) => `${k}:${w}${v}`).join(',')}}`,
-);
+const wideText = fc
+  .tuple(fc.boolean(), fc.array(fc.tuple(keyText, ws, valueText), { minLength: 1, maxLength: 16 }))
+  .map(([array, items]) =>
+    array ? `[${items.map(([, w, v]) => w + v).join(',')}]` : `{${items.map(([k, w, v]) => `${k}:${w}${v}`).join(',')}}`,
+  );
 
 /** A whole document: a value with whitespace around it, often wide, sometimes deep. */
-export const documentText = fc.oneof({ weight: 2, arbitrary: valueText }, { weight: 6, arbitrary: wideText }, { weight: 1, arbitrary: deepText }).chain((v) => fc.tuple(ws, ws).map(([a, b]) => a + v + b));
+export const documentText = fc
+  .oneof({ weight: 2, arbitrary: valueText }, { weight: 6, arbitrary: wideText }, { weight: 1, arbitrary: deepText })
+  .chain((v) => fc.tuple(ws, ws).map(([a, b]) => a + v + b));
 
 /** Where to cut a document of `length` bytes into chunks: sorted cut points, or a fixed size. */
 export const splits = fc.oneof(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 }), fc.integer({ min: 1, max: 9 }));
@@ -105,11 +147,46 @@ export function parses(bytes: Buffer): boolean {
 /** Ways to break a document: each may still happen to leave valid JSON, which JSON.parse decides. */
 export const mutation = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), text: fc.constantFrom(',', ']', '}', '[', '{', ':', '"', '\\', 'x', '\u0001', '\u001f', '\t', '0', '-', '.', 'e', '\\x', '\\u12G4', '\\u00', 'tru', '01', '\u0000') }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    text: fc.constantFrom(
+      ',',
+      ']',
+      '}',
+      '[',
+      '{',
+      ':',
+      '"',
+      '\\',
+      'x',
+      '\u0001',
+      '\u001f',
+      '\t',
+      '0',
+      '-',
+      '.',
+      'e',
+      '\\x',
+      '\\u12G4',
+      '\\u00',
+      'tru',
+      '01',
+      '\u0000',
+    ),
+  }),
   // Just after the n-th quote: mostly inside a string, where escapes and control bytes matter.
-  fc.record({ kind: fc.constant('in-string' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), text: fc.constantFrom('\u0001', '\n', '\t', '\u001f', '\\x', '\\u12G4', '\\u00', '\\', '\\U0041', '\\\\', '\\n', '\\u0041') }),
+  fc.record({
+    kind: fc.constant('in-string' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    text: fc.constantFrom('\u0001', '\n', '\t', '\u001f', '\\x', '\\u12G4', '\\u00', '\\', '\\U0041', '\\\\', '\\n', '\\u0041'),
+  }),
   fc.record({ kind: fc.constant('append' as const), text: fc.constantFrom('x', ',', '{}', '1', ']', '"', ' x', '\u0000') }),
-  fc.record({ kind: fc.constant('replace' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), text: fc.constantFrom('\\q', '\\U0041', '\n', '\u0007', '+', '--', '.5', '1.', '1e', 'nul', 'True', "'") }),
+  fc.record({
+    kind: fc.constant('replace' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    text: fc.constantFrom('\\q', '\\U0041', '\n', '\u0007', '+', '--', '.5', '1.', '1e', 'nul', 'True', "'"),
+  }),
 );
 
 export function mutate(text: string, m: { kind: string; at?: number; text?: string }): string {

@@ -59,7 +59,8 @@ export function render(tree: JsonTree, seed: number): string {
     if (typeof v === 'string') return string(v);
     if (typeof v === 'number') return rnd() < 0.3 && Number.isInteger(v) && v !== 0 ? `${v}e0` : String(v);
     if (v === null || typeof v === 'boolean') return String(v);
-    if (v instanceof Members) return `{${space()}${v.entries.map(([k, e]) => `${string(k)}${space()}:${space()}${value(e)}${space()}`).join(`,${space()}`)}}`;
+    if (v instanceof Members)
+      return `{${space()}${v.entries.map(([k, e]) => `${string(k)}${space()}:${space()}${value(e)}${space()}`).join(`,${space()}`)}}`;
     return `[${space()}${(v as readonly JsonTree[]).map((e) => `${value(e)}${space()}`).join(`,${space()}`)}]`;
   };
   return space() + value(tree) + space();

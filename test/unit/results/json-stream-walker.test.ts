@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidJsonError, JsonStreamWalker, type PathKey, type ValueKind, type Visit } from '../../../lambda/results/json-stream-walker.ts';
+import {
+  InvalidJsonError,
+  JsonStreamWalker,
+  type PathKey,
+  type ValueKind,
+  type Visit,
+} from '../../../lambda/results/json-stream-walker.ts';
 
 type Captured = [PathKey[], string, boolean];
 
-function walk(doc: string | Buffer, visit: (path: readonly PathKey[], kind: ValueKind) => Visit, split?: number, ends?: [PathKey[], number][], captureLimit?: number) {
+function walk(
+  doc: string | Buffer,
+  visit: (path: readonly PathKey[], kind: ValueKind) => Visit,
+  split?: number,
+  ends?: [PathKey[], number][],
+  captureLimit?: number,
+) {
   const values: Captured[] = [];
   const walker = new JsonStreamWalker({
     visit,
@@ -60,8 +72,16 @@ describe('JsonStreamWalker', () => {
       [['results', 'U', 'infos', 1], '1', true],
     ]);
     expect(seen).toEqual([
-      ':object', 'results:object', 'results.T:object', 'results.T.errors:array', 'results.T.errors.0:object', 'results.T.errors.1:object',
-      'results.U:object', 'results.U.infos:array', 'results.U.infos.0:string', 'results.U.infos.1:literal',
+      ':object',
+      'results:object',
+      'results.T:object',
+      'results.T.errors:array',
+      'results.T.errors.0:object',
+      'results.T.errors.1:object',
+      'results.U:object',
+      'results.U.infos:array',
+      'results.U.infos.0:string',
+      'results.U.infos.1:literal',
     ]);
   });
 
@@ -75,7 +95,10 @@ describe('JsonStreamWalker', () => {
     const doc = JSON.stringify({ list: [{ text: 'x'.repeat(70_000) }, { text: 'small' }] });
     for (const split of [undefined, 1000, 40_000]) {
       const values = walk(doc, (path) => (path.length === 2 ? 'capture' : 'descend'), split, undefined, 1024);
-      expect(values).toEqual([[['list', 0], `{"text":"${'x'.repeat(1024 - 9)}`, false], [['list', 1], '{"text":"small"}', true]]);
+      expect(values).toEqual([
+        [['list', 0], `{"text":"${'x'.repeat(1024 - 9)}`, false],
+        [['list', 1], '{"text":"small"}', true],
+      ]);
     }
   });
 
@@ -84,7 +107,9 @@ describe('JsonStreamWalker', () => {
     const doc = `{"keep":["${long}","${'x'.repeat(700)}"],"skip":{"s":"${long}"},"after":1}`;
     everySplit(doc, (bytes, split) => {
       expect(walk(bytes, () => 'capture', split)[0]![1]).toBe(doc);
-      expect(walk(bytes, (path) => (path.length === 0 ? 'descend' : path[0] === 'after' ? 'capture' : 'skip'), split)).toEqual([[['after'], '1', true]]);
+      expect(walk(bytes, (path) => (path.length === 0 ? 'descend' : path[0] === 'after' ? 'capture' : 'skip'), split)).toEqual([
+        [['after'], '1', true],
+      ]);
     });
   });
 
@@ -92,15 +117,27 @@ describe('JsonStreamWalker', () => {
     const doc = '{"list":[{"t":"a\\"}"},{"t":"b","n":[1,{"x":"]"}]},"c",3,[],{"t":"d\\u00e9\\\\"}],"empty":[],"obj":{"k":1,"l":{}}}';
     everySplit(doc, (bytes, split) => {
       const ends: [PathKey[], number][] = [];
-      const values = walk(bytes, (path) => (path.length < 2 && path[0] !== 'obj' ? 'descend' : path[1] === 0 ? 'capture' : 'skip-rest'), split, ends);
+      const values = walk(
+        bytes,
+        (path) => (path.length < 2 && path[0] !== 'obj' ? 'descend' : path[1] === 0 ? 'capture' : 'skip-rest'),
+        split,
+        ends,
+      );
       expect(values).toEqual([[['list', 0], '{"t":"a\\"}"}', true]]);
-      expect(ends).toEqual([[['list'], 6], [['empty'], 0], [[], 3]]);
+      expect(ends).toEqual([
+        [['list'], 6],
+        [['empty'], 0],
+        [[], 3],
+      ]);
     });
   });
 
   it('reads keys of walked objects that need decoding: escapes, unicode, __proto__', () => {
     const keys: PathKey[] = [];
-    walk('{"\\u0041\\n":1,"ü😀":2,"__proto__":3,"constructor":4,"":5}', (path) => (path.length === 1 && keys.push(path[0]!), path.length === 0 ? 'descend' : 'skip'));
+    walk(
+      '{"\\u0041\\n":1,"ü😀":2,"__proto__":3,"constructor":4,"":5}',
+      (path) => (path.length === 1 && keys.push(path[0]!), path.length === 0 ? 'descend' : 'skip'),
+    );
     expect(keys).toEqual(['A\n', 'ü😀', '__proto__', 'constructor', '']);
   });
 
@@ -125,22 +162,57 @@ describe('JsonStreamWalker', () => {
   });
 
   it('refuses a document 100,000 levels deep that does not close, or closes wrongly', () => {
-    for (const doc of ['['.repeat(100_000), `${'['.repeat(100_000)}${']'.repeat(99_999)}}`, `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_001)}`]) {
+    for (const doc of [
+      '['.repeat(100_000),
+      `${'['.repeat(100_000)}${']'.repeat(99_999)}}`,
+      `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_001)}`,
+    ]) {
       for (const visit of EVERYWHERE) expect(() => walk(doc, visit, 1234)).toThrow(InvalidJsonError);
     }
   });
 
   const INVALID_INSIDE = [
-    '{"a":{"b" 1}}', '{"a":[1,]}', '{"a":[1 2]}', '{"a":{"b":tru}}', '{"a":{"b":1,}}', '{"a":[}]}',
-    '{"a":{"b":"open}}', '{"a":[{"x":1}}]}', '{"a":{"k":"v" "l":1}}', '{"a":["\\"]}', '{"a":[{,}]}',
-    '{"a":[{"k":1}:]}', '{"a":[["x"]', '{"a":{"k":[1}]}',
+    '{"a":{"b" 1}}',
+    '{"a":[1,]}',
+    '{"a":[1 2]}',
+    '{"a":{"b":tru}}',
+    '{"a":{"b":1,}}',
+    '{"a":[}]}',
+    '{"a":{"b":"open}}',
+    '{"a":[{"x":1}}]}',
+    '{"a":{"k":"v" "l":1}}',
+    '{"a":["\\"]}',
+    '{"a":[{,}]}',
+    '{"a":[{"k":1}:]}',
+    '{"a":[["x"]',
+    '{"a":{"k":[1}]}',
     // Escapes: only \" \\ \/ \b \f \n \r \t and \u with four hex digits.
-    '{"a":["\\x"]}', '{"a":["\\u12G4"]}', '{"a":["\\u00"]}', '{"a":["\\U0041"]}', '{"a":["\\\'"]}', '{"a":{"\\q":1}}',
+    '{"a":["\\x"]}',
+    '{"a":["\\u12G4"]}',
+    '{"a":["\\u00"]}',
+    '{"a":["\\U0041"]}',
+    '{"a":["\\\'"]}',
+    '{"a":{"\\q":1}}',
     // Raw control characters in strings.
-    '{"a":["tab\there"]}', '{"a":["line\nbreak"]}', '{"a":["nul\u0000"]}', '{"a":{"k\u001f":1}}',
+    '{"a":["tab\there"]}',
+    '{"a":["line\nbreak"]}',
+    '{"a":["nul\u0000"]}',
+    '{"a":{"k\u001f":1}}',
     // Numbers and literals.
-    '{"a":[01]}', '{"a":[1.]}', '{"a":[.5]}', '{"a":[1e]}', '{"a":[1e+]}', '{"a":[-]}', '{"a":[+1]}', '{"a":[--1]}',
-    '{"a":[truex]}', '{"a":[nulL]}', '{"a":[True]}', '{"a":[NaN]}', '{"a":[Infinity]}', '{"a":[0x10]}',
+    '{"a":[01]}',
+    '{"a":[1.]}',
+    '{"a":[.5]}',
+    '{"a":[1e]}',
+    '{"a":[1e+]}',
+    '{"a":[-]}',
+    '{"a":[+1]}',
+    '{"a":[--1]}',
+    '{"a":[truex]}',
+    '{"a":[nulL]}',
+    '{"a":[True]}',
+    '{"a":[NaN]}',
+    '{"a":[Infinity]}',
+    '{"a":[0x10]}',
   ];
   it.each(INVALID_INSIDE.map((doc) => [doc]))('refuses %j inside values it passes over, however the bytes are split', (doc) => {
     everySplit(doc, (bytes, split) => {
@@ -152,8 +224,27 @@ describe('JsonStreamWalker', () => {
   });
 
   it.each([
-    ['{"a" 1}'], ['[1,]'], ['{,}'], ['[1 2]'], ['tru'], ['01'], ['{"a":1,}'], ['"open'], ['1.'], ['-'], ['"\\u004'],
-    ['{"a":1}}'], ['[}'], ['{"a":1} x'], ['1 2'], [''], ['   '], ['<html></html>'], ['{"a":[1,2'], ['nul'], ['\ufeff{}'],
+    ['{"a" 1}'],
+    ['[1,]'],
+    ['{,}'],
+    ['[1 2]'],
+    ['tru'],
+    ['01'],
+    ['{"a":1,}'],
+    ['"open'],
+    ['1.'],
+    ['-'],
+    ['"\\u004'],
+    ['{"a":1}}'],
+    ['[}'],
+    ['{"a":1} x'],
+    ['1 2'],
+    [''],
+    ['   '],
+    ['<html></html>'],
+    ['{"a":[1,2'],
+    ['nul'],
+    ['\ufeff{}'],
   ])('refuses %j', (doc) => {
     for (const visit of EVERYWHERE) expect(() => walk(doc, visit)).toThrow(InvalidJsonError);
   });

@@ -40,7 +40,11 @@ describe('JsonStreamWalker properties', () => {
         expect(parses(bytes)).toBe(true);
         const chunks = chunked(bytes, split);
         for (const policy of POLICIES) walk(chunks, policy, seed);
-        const captured = new JsonStreamWalker({ visit: () => 'capture', captureLimit: bytes.length, onValue: (_p, raw) => expect(raw.toString('utf8')).toBe(text.trim()) });
+        const captured = new JsonStreamWalker({
+          visit: () => 'capture',
+          captureLimit: bytes.length,
+          onValue: (_p, raw) => expect(raw.toString('utf8')).toBe(text.trim()),
+        });
         for (const chunk of chunks) captured.write(chunk);
         captured.end();
       }),

@@ -24,19 +24,29 @@ describe('ResultsScanner', () => {
   });
 
   it('reads the doubly nested results of the seed example, and `details` as well as `detail`', () => {
-    const doc = importResultsDocument({ TRANSFORM: { errors: [{ key: 'K', text: 'bad', detail: { line: 3 } }] } }, { nestTwice: true, detailField: 'details' });
+    const doc = importResultsDocument(
+      { TRANSFORM: { errors: [{ key: 'K', text: 'bad', detail: { line: 3 } }] } },
+      { nestTwice: true, detailField: 'details' },
+    );
     const digest = scan(doc);
     expect({ ...digest.summary.byType }).toEqual({ TRANSFORM: counts(0, 0, 1, 0) });
     expect(digest.samples.errors).toEqual([{ type: 'TRANSFORM', key: 'K', text: 'bad', detailText: '{"line":3}', detailTruncated: false }]);
   });
 
   it('keeps a detail as the text ISC sent: a string as it is, anything else as its JSON text', () => {
-    const doc = '{"results":{"RULE":{"errors":[{"key":null,"text":"a","detail":"plain <b>text</b>"},{"text":"b","detail":{ "n" : [1, 2] }},{"text":"c","detail":null,"details":[true]},{"text":"d"}]}}}';
-    expect(scan(doc).samples.errors.map((m) => [m.detailText, m.detailTruncated])).toEqual([['plain <b>text</b>', false], ['{ "n" : [1, 2] }', false], ['[true]', false], [null, false]]);
+    const doc =
+      '{"results":{"RULE":{"errors":[{"key":null,"text":"a","detail":"plain <b>text</b>"},{"text":"b","detail":{ "n" : [1, 2] }},{"text":"c","detail":null,"details":[true]},{"text":"d"}]}}}';
+    expect(scan(doc).samples.errors.map((m) => [m.detailText, m.detailTruncated])).toEqual([
+      ['plain <b>text</b>', false],
+      ['{ "n" : [1, 2] }', false],
+      ['[true]', false],
+      [null, false],
+    ]);
   });
 
   it('keeps unknown object types and tolerates odd messages', () => {
-    const doc = '{"results":{"NEW_TYPE_2027":{"infos":["plain text",42,null],"warnings":[{"text":{"nested":true}}],"future":[1]}},"exportJobId":null}';
+    const doc =
+      '{"results":{"NEW_TYPE_2027":{"infos":["plain text",42,null],"warnings":[{"text":{"nested":true}}],"future":[1]}},"exportJobId":null}';
     const digest = scan(doc);
     expect(digest.summary.byType.NEW_TYPE_2027).toEqual(counts(3, 1, 0, 0));
     expect(digest.exportJobId).toBeNull();
@@ -45,7 +55,11 @@ describe('ResultsScanner', () => {
   });
 
   it('counts everything but keeps only a bounded sample of each list, each message bounded', () => {
-    const errors = Array.from({ length: SAMPLE_LIMIT + 50 }, (_, i) => ({ key: null, text: `error ${i} ${'x'.repeat(5_000)}`, detail: 'd'.repeat(10_000) }));
+    const errors = Array.from({ length: SAMPLE_LIMIT + 50 }, (_, i) => ({
+      key: null,
+      text: `error ${i} ${'x'.repeat(5_000)}`,
+      detail: 'd'.repeat(10_000),
+    }));
     const digest = scan(importResultsDocument({ RULE: { errors } }), 65_536);
     expect(digest.summary.totals.errors).toBe(SAMPLE_LIMIT + 50);
     expect(digest.samples.errors).toHaveLength(SAMPLE_LIMIT);
@@ -88,9 +102,9 @@ describe('ResultsScanner', () => {
     expect(digest.summary.totals).toEqual(counts(0, 0, 21, 6));
     expect(digest.touched.map((o) => o.type)).toEqual(names);
     // Object.prototype is untouched: plain objects behave as before.
-    expect(({}).constructor).toBe(Object);
-    expect(typeof ({}).toString).toBe('function');
-    expect(({}).hasOwnProperty('x')).toBe(false);
+    expect({}.constructor).toBe(Object);
+    expect(typeof {}.toString).toBe('function');
+    expect(Object.hasOwn({}, 'x')).toBe(false);
     expect(Object.getPrototypeOf({})).toBe(Object.prototype);
     expect(Object.keys(Object.prototype)).toEqual([]);
   });
@@ -99,7 +113,13 @@ describe('ResultsScanner', () => {
     const objects = Array.from({ length: 1_000 }, (_, i) => ({ type: 'SOURCE', id: `id-${i % 700}`, name: `Source ${i}` }));
     const doc = importResultsDocument({
       SOURCE: { importedObjects: objects },
-      RULE: { importedObjects: [{ type: 'RULE', id: '', name: 'By name' }, { type: 'RULE', id: '', name: 'By name' }, { type: 'RULE', id: 'x', name: 'By name' }] },
+      RULE: {
+        importedObjects: [
+          { type: 'RULE', id: '', name: 'By name' },
+          { type: 'RULE', id: '', name: 'By name' },
+          { type: 'RULE', id: 'x', name: 'By name' },
+        ],
+      },
       TRANSFORM: { importedObjects: [{ id: 'no-type', name: 't' } as never, { type: 'TRANSFORM', id: 'no-type', name: 'again' }] },
     });
     const digest = scan(doc, 4096);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3ArchiveStore } from '../../../lambda/storage/archive-store.ts';
-import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '../../../local/s3-server.ts';
+import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../../local/s3-server.ts';
 
 const BUCKET = 'claims-bucket';
 let directory: string;
@@ -13,7 +13,14 @@ let client: S3Client;
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 's3-store-'));
   s3 = await startLocalS3({ directory, buckets: [BUCKET] });
-  client = new S3Client({ endpoint: s3.url, forcePathStyle: true, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  client = new S3Client({
+    endpoint: s3.url,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: LOCAL_S3_CREDENTIALS,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
 });
 afterAll(async () => {
   await s3.close();
@@ -25,7 +32,13 @@ describe('s3ArchiveStore against the local S3', () => {
   it('creates a tagged claim, reads back its ETag, replaces exactly it, and deletes it', async () => {
     const store = s3ArchiveStore(client, BUCKET);
     const key = 'sp-config/acme/imports/j/.archiving';
-    const first = await store.putConditional(key, Buffer.from('{"holder":"a"}'), 'application/json', { ifNoneMatch: '*' }, { tags: { 'archiver-claim': 'true' } });
+    const first = await store.putConditional(
+      key,
+      Buffer.from('{"holder":"a"}'),
+      'application/json',
+      { ifNoneMatch: '*' },
+      { tags: { 'archiver-claim': 'true' } },
+    );
     expect(first?.etag).toMatch(/^"[0-9a-f]{32}"$/);
 
     expect(await store.putConditional(key, Buffer.from('{"holder":"b"}'), 'application/json', { ifNoneMatch: '*' })).toBeUndefined();

@@ -1,24 +1,39 @@
+import { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { s3ArchiveStore } from '../../../lambda/storage/archive-store.ts';
 
 const s3 = mockClient(S3Client);
 beforeEach(() => s3.reset());
 
-const failure = (status: number, name: string) => new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message: name });
+const failure = (status: number, name: string) =>
+  new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message: name });
 const store = () => s3ArchiveStore(new S3Client({ region: 'us-east-1' }), 'b-1');
 
 describe('s3ArchiveStore.putConditional', () => {
   it('sends If-None-Match: * and answers the new object with its version and ETag', async () => {
     s3.on(PutObjectCommand).resolves({ VersionId: 'v7', ETag: '"e7"' });
     const stored = await store().putConditional('k', Buffer.from('{}'), 'application/json', { ifNoneMatch: '*' });
-    expect(stored).toEqual({ key: 'k', bytes: 2, sha256: '44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', versionId: 'v7', etag: '"e7"' });
-    expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({ Bucket: 'b-1', Key: 'k', IfNoneMatch: '*', ContentType: 'application/json' });
+    expect(stored).toEqual({
+      key: 'k',
+      bytes: 2,
+      sha256: '44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a',
+      versionId: 'v7',
+      etag: '"e7"',
+    });
+    expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({
+      Bucket: 'b-1',
+      Key: 'k',
+      IfNoneMatch: '*',
+      ContentType: 'application/json',
+    });
   });
 
-  it.each([[412, 'PreconditionFailed'], [409, 'ConditionalRequestConflict']])('answers undefined when %i says another writer won', async (status, name) => {
+  it.each([
+    [412, 'PreconditionFailed'],
+    [409, 'ConditionalRequestConflict'],
+  ])('answers undefined when %i says another writer won', async (status, name) => {
     s3.on(PutObjectCommand).rejects(failure(status, name));
     expect(await store().putConditional('k', Buffer.from('{}'), 'application/json', { ifMatch: '"e"' })).toBeUndefined();
     expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({ IfMatch: '"e"' });
@@ -27,13 +42,21 @@ describe('s3ArchiveStore.putConditional', () => {
   it('turns other failures into a StorageError naming the object', async () => {
     s3.on(PutObjectCommand).rejects(failure(403, 'AccessDenied'));
     await expect(store().putConditional('k', Buffer.from('{}'), 'application/json', { ifNoneMatch: '*' })).rejects.toMatchObject({
-      name: 'Permanent.Storage', httpStatus: 403, message: expect.stringContaining('s3://b-1/k'),
+      name: 'Permanent.Storage',
+      httpStatus: 403,
+      message: expect.stringContaining('s3://b-1/k'),
     });
   });
 
   it('tags the object when asked (the claim, for its lifecycle rule)', async () => {
     s3.on(PutObjectCommand).resolves({ ETag: '"e"' });
-    await store().putConditional('k/.archiving', Buffer.from('{}'), 'application/json', { ifNoneMatch: '*' }, { tags: { 'archiver-claim': 'true' } });
+    await store().putConditional(
+      'k/.archiving',
+      Buffer.from('{}'),
+      'application/json',
+      { ifNoneMatch: '*' },
+      { tags: { 'archiver-claim': 'true' } },
+    );
     await store().put('report.html', Buffer.from('<p>'), 'text/html', { tags: { a: 'b c', d: '1' } });
     expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Tagging)).toEqual(['archiver-claim=true', 'a=b+c&d=1']);
   });

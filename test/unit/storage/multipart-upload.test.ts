@@ -1,4 +1,11 @@
-import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { uploadStream } from '../../../lambda/storage/multipart-upload.ts';
@@ -55,7 +62,10 @@ describe('uploadStream', () => {
     s3mock.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u1' });
     s3mock.on(UploadPartCommand).resolves({ ETag: '"e"' });
     s3mock.on(CompleteMultipartUploadCommand).resolves({});
-    await uploadStream(new S3Client({ region: 'us-east-1', requestChecksumCalculation: 'WHEN_REQUIRED' }), target, chunks([130]), { partBytes: 64, concurrency: 2 });
+    await uploadStream(new S3Client({ region: 'us-east-1', requestChecksumCalculation: 'WHEN_REQUIRED' }), target, chunks([130]), {
+      partBytes: 64,
+      concurrency: 2,
+    });
     expect(s3mock.commandCalls(CreateMultipartUploadCommand)[0]!.args[0].input.ChecksumAlgorithm).toBeUndefined();
   });
 
@@ -89,7 +99,9 @@ describe('uploadStream', () => {
       if (where === 'source') throw new Error('connection reset');
       yield* chunks([64]);
     }
-    await expect(uploadStream(new S3Client({ region: 'us-east-1' }), target, failing(), { partBytes: 64, concurrency: 1 })).rejects.toThrow(where === 'part' ? 'boom' : 'connection reset');
+    await expect(uploadStream(new S3Client({ region: 'us-east-1' }), target, failing(), { partBytes: 64, concurrency: 1 })).rejects.toThrow(
+      where === 'part' ? 'boom' : 'connection reset',
+    );
     expect(s3mock.commandCalls(AbortMultipartUploadCommand)[0]!.args[0].input).toEqual({ Bucket: 'b-1', Key: 'k', UploadId: 'u9' });
     expect(s3mock.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0);
   });

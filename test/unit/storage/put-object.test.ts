@@ -22,11 +22,22 @@ describe('s3ArchiveStore on the wire', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const client = new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+      const client = new S3Client({
+        endpoint,
+        forcePathStyle: true,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      });
       const store = s3ArchiveStore(client, 'b-1');
       const streamed = await store.upload('results.json', Readable.from([Buffer.from('{"a":'), Buffer.from('1}')]), 'application/json');
       const put = await store.put('report.html', Buffer.from('<p>hi</p>'), 'text/html');
-      const claim = await store.putConditional('.archiving', Buffer.from('{}'), 'application/json', { ifNoneMatch: '*' }, { tags: { 'archiver-claim': 'true' } });
+      const claim = await store.putConditional(
+        '.archiving',
+        Buffer.from('{}'),
+        'application/json',
+        { ifNoneMatch: '*' },
+        { tags: { 'archiver-claim': 'true' } },
+      );
       for (const [i, stored] of [streamed, put, claim!].entries()) {
         expect(seen[i]!.sha256).toBe(stored.sha256);
         expect(seen[i]!.headers['x-amz-content-sha256']).toBe(stored.sha256);

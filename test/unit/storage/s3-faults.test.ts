@@ -6,8 +6,8 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { s3ArchiveStore, UPLOAD_PART_BYTES } from '../../../lambda/storage/archive-store.ts';
-import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '../../../local/s3-server.ts';
-import { startS3FaultProxy, type FaultRule, type S3FaultProxy } from '../../support/s3-fault-proxy.ts';
+import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../../local/s3-server.ts';
+import { type FaultRule, type S3FaultProxy, startS3FaultProxy } from '../../support/s3-fault-proxy.ts';
 
 const BUCKET = 'fault-bucket';
 let directory: string;
@@ -30,10 +30,15 @@ afterEach(async () => {
 });
 
 /** The function's client settings, pointed at the proxy (a fresh one per test: its own retry quota). */
-const client = (url = proxy.url) => new S3Client({
-  endpoint: url, forcePathStyle: true, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS,
-  requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
-});
+const client = (url = proxy.url) =>
+  new S3Client({
+    endpoint: url,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: LOCAL_S3_CREDENTIALS,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
 
 /** Bytes that differ from part to part, so a part sent twice or out of place shows. */
 function body(size: number): Buffer {
@@ -42,9 +47,12 @@ function body(size: number): Buffer {
   return bytes;
 }
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const chunked = (b: Buffer) => Readable.from((function* () {
-  for (let i = 0; i < b.length; i += 256 * 1024) yield b.subarray(i, i + 256 * 1024);
-})());
+const chunked = (b: Buffer) =>
+  Readable.from(
+    (function* () {
+      for (let i = 0; i < b.length; i += 256 * 1024) yield b.subarray(i, i + 256 * 1024);
+    })(),
+  );
 
 /** Reads the object straight from the local S3 (not through the proxy); undefined when absent. */
 async function stored(key: string): Promise<Buffer | undefined> {
@@ -72,7 +80,10 @@ describe('S3 faults between the archiver and S3: retried, and the stored bytes a
     const out = await s3ArchiveStore(client(), BUCKET).upload('small.json', chunked(SMALL), 'application/json');
     expect(out).toMatchObject({ bytes: SMALL.length, sha256: sha256(SMALL) });
     expect(sha256((await stored('small.json'))!)).toBe(sha256(SMALL));
-    expect(proxy.seen.filter((r) => r.op === 'PutObject').map((r) => r.outcome)).toEqual([expect.not.stringMatching('forwarded'), 'forwarded']);
+    expect(proxy.seen.filter((r) => r.op === 'PutObject').map((r) => r.outcome)).toEqual([
+      expect.not.stringMatching('forwarded'),
+      'forwarded',
+    ]);
   });
 
   it.each(transient)('PutObject of a buffer (the report) after %s', async (_what, fault) => {
@@ -95,7 +106,10 @@ describe('S3 faults between the archiver and S3: retried, and the stored bytes a
     const key = `large-complete-${proxy.url.split(':').pop()}.json`;
     await s3ArchiveStore(client(), BUCKET).upload(key, chunked(LARGE), 'application/json');
     expect(sha256((await stored(key))!)).toBe(sha256(LARGE));
-    expect(proxy.seen.filter((r) => r.op === 'CompleteMultipartUpload').map((r) => r.outcome)).toEqual([expect.not.stringMatching('forwarded'), 'forwarded']);
+    expect(proxy.seen.filter((r) => r.op === 'CompleteMultipartUpload').map((r) => r.outcome)).toEqual([
+      expect.not.stringMatching('forwarded'),
+      'forwarded',
+    ]);
   });
 });
 
@@ -107,7 +121,9 @@ describe('S3 faults that outlast the retries: the call fails cleanly and no obje
   ] as [string, FaultRule][])('%s keeps failing: a retryable StorageError, the multipart upload aborted', async (_what, rule) => {
     proxy.inject(rule);
     const key = `failed-${proxy.url.split(':').pop()}.json`;
-    const error = await s3ArchiveStore(client(), BUCKET).upload(key, chunked(LARGE), 'application/json').catch((e: unknown) => e);
+    const error = await s3ArchiveStore(client(), BUCKET)
+      .upload(key, chunked(LARGE), 'application/json')
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'Storage', retryable: true, message: expect.stringContaining(key) });
     expect(await stored(key)).toBeUndefined();
     expect(proxy.seen.filter((r) => r.op === 'AbortMultipartUpload').map((r) => r.outcome)).toEqual(['forwarded']);
@@ -115,7 +131,9 @@ describe('S3 faults that outlast the retries: the call fails cleanly and no obje
 
   it('PutObject keeps failing: a retryable StorageError and no object', async () => {
     proxy.inject({ op: 'PutObject', fault: { status: 503 }, times: 100 });
-    const error = await s3ArchiveStore(client(), BUCKET).put('never.json', SMALL, 'application/json').catch((e: unknown) => e);
+    const error = await s3ArchiveStore(client(), BUCKET)
+      .put('never.json', SMALL, 'application/json')
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'Storage', retryable: true, httpStatus: 503 });
     expect(await stored('never.json')).toBeUndefined();
   });

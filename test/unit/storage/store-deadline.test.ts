@@ -5,11 +5,11 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { s3ArchiveStore, UPLOAD_PART_BYTES } from '../../../lambda/storage/archive-store.ts';
-import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '../../../local/s3-server.ts';
-import { startS3FaultProxy, type S3FaultProxy } from '../../support/s3-fault-proxy.ts';
-import { startServer, type TestServer } from '../../support/test-servers.ts';
 import type { Deadline } from '../../../lambda/core/deadline.ts';
+import { s3ArchiveStore, UPLOAD_PART_BYTES } from '../../../lambda/storage/archive-store.ts';
+import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../../local/s3-server.ts';
+import { type S3FaultProxy, startS3FaultProxy } from '../../support/s3-fault-proxy.ts';
+import { startServer, type TestServer } from '../../support/test-servers.ts';
 
 const BUCKET = 'deadline-bucket';
 let directory: string;
@@ -32,10 +32,16 @@ const deadline = (ms: number): Deadline => {
   return { endsAt: () => Date.now() + 60_000, remainingMs: () => end - Date.now(), sleep: async (d) => (await sleep(d), true) };
 };
 /** Many attempts, as a client with generous retries would make: only the deadline stops them. */
-const client = (endpoint: string) => new S3Client({
-  endpoint, forcePathStyle: true, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS, maxAttempts: 10,
-  requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
-});
+const client = (endpoint: string) =>
+  new S3Client({
+    endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: LOCAL_S3_CREDENTIALS,
+    maxAttempts: 10,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
 async function server(...args: Parameters<typeof startServer>): Promise<TestServer> {
   const started = await startServer(...args);
   closing.push(started);
@@ -48,14 +54,19 @@ async function faultProxy(): Promise<S3FaultProxy> {
 }
 async function timed<T>(work: () => Promise<T>): Promise<{ error: unknown; ms: number }> {
   const started = Date.now();
-  const error = await work().then(() => undefined, (e: unknown) => e);
+  const error = await work().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   return { error, ms: Date.now() - started };
 }
 
 describe('every S3 call ends before the deadline', () => {
   it('a PutObject that S3 never answers', async () => {
     const silent = await server(() => {});
-    const { error, ms } = await timed(() => s3ArchiveStore(client(silent.url), BUCKET).put('k', Buffer.from('{}'), 'application/json', { deadline: deadline(1_000) }));
+    const { error, ms } = await timed(() =>
+      s3ArchiveStore(client(silent.url), BUCKET).put('k', Buffer.from('{}'), 'application/json', { deadline: deadline(1_000) }),
+    );
     expect(error).toMatchObject({ code: 'TimeBudgetExhausted', phase: 'archive' });
     expect(ms).toBeLessThan(1_600);
   });
@@ -63,7 +74,15 @@ describe('every S3 call ends before the deadline', () => {
   it('a conditional write answered 503 SlowDown again and again: the SDK back-off does not outlast the deadline', async () => {
     const proxy = await faultProxy();
     proxy.inject({ op: 'PutObject', fault: { status: 503 }, times: 1_000 });
-    const { error, ms } = await timed(() => s3ArchiveStore(client(proxy.url), BUCKET).putConditional('claim', Buffer.from('{}'), 'application/json', { ifNoneMatch: '*' }, { deadline: deadline(1_500) }));
+    const { error, ms } = await timed(() =>
+      s3ArchiveStore(client(proxy.url), BUCKET).putConditional(
+        'claim',
+        Buffer.from('{}'),
+        'application/json',
+        { ifNoneMatch: '*' },
+        { deadline: deadline(1_500) },
+      ),
+    );
     expect(error).toMatchObject({ code: 'TimeBudgetExhausted' });
     expect(ms).toBeLessThan(2_100);
   });
@@ -73,7 +92,9 @@ describe('every S3 call ends before the deadline', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100', etag: '"e"' });
       res.write('{"half":');
     });
-    const { error, ms } = await timed(() => s3ArchiveStore(client(stalled.url), BUCKET).get('manifest.json', { deadline: deadline(1_000) }));
+    const { error, ms } = await timed(() =>
+      s3ArchiveStore(client(stalled.url), BUCKET).get('manifest.json', { deadline: deadline(1_000) }),
+    );
     expect(error).toMatchObject({ code: 'TimeBudgetExhausted' });
     expect(ms).toBeLessThan(1_600);
   });
@@ -82,17 +103,25 @@ describe('every S3 call ends before the deadline', () => {
     const proxy = await faultProxy();
     proxy.inject({ op: 'UploadPart', partNumber: 2, fault: { stall: true }, times: 1_000 });
     const bytes = Buffer.alloc(2 * UPLOAD_PART_BYTES + 10, 0x7b);
-    const { error, ms } = await timed(() => s3ArchiveStore(client(proxy.url), BUCKET).upload('big.json', Readable.from([bytes]), 'application/json', { deadline: deadline(2_000) }));
+    const { error, ms } = await timed(() =>
+      s3ArchiveStore(client(proxy.url), BUCKET).upload('big.json', Readable.from([bytes]), 'application/json', {
+        deadline: deadline(2_000),
+      }),
+    );
     expect(error).toMatchObject({ code: 'TimeBudgetExhausted' });
     // The deadline, then at most the bounded clean-up (CLEANUP_MS).
     expect(ms).toBeLessThan(3_200);
     expect(proxy.seen.filter((r) => r.op === 'AbortMultipartUpload').map((r) => r.outcome)).toEqual(['forwarded']);
-    await expect(client(s3.url).send(new GetObjectCommand({ Bucket: BUCKET, Key: 'big.json' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+    await expect(client(s3.url).send(new GetObjectCommand({ Bucket: BUCKET, Key: 'big.json' }))).rejects.toMatchObject({
+      name: 'NoSuchKey',
+    });
   });
 
   it('sends nothing when no time is left', async () => {
     const silent = await server(() => {});
-    await expect(s3ArchiveStore(client(silent.url), BUCKET).get('k', { deadline: deadline(0) })).rejects.toMatchObject({ code: 'TimeBudgetExhausted' });
+    await expect(s3ArchiveStore(client(silent.url), BUCKET).get('k', { deadline: deadline(0) })).rejects.toMatchObject({
+      code: 'TimeBudgetExhausted',
+    });
     expect(silent.seen).toHaveLength(0);
   });
 });

@@ -1,21 +1,38 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { archivedEventDetail, publishArchived } from '../../../lambda/telemetry/archived-event.ts';
 import type { Manifest } from '../../../lambda/archive/manifest.ts';
+import { archivedEventDetail, publishArchived } from '../../../lambda/telemetry/archived-event.ts';
 
 const eventBridge = mockClient(EventBridgeClient);
 beforeEach(() => eventBridge.reset());
 
 const manifest = {
-  schemaVersion: 1, tenant: 'acme', jobId: 'ef38f94347e94562b5bb8424a56397d8', status: 'FAILED', exportJobId: null, archivedAt: '2026-11-28T10:00:00.000Z',
-  backup: { state: 'NONE', reason: '' }, summary: { byType: {}, totals: { infos: 1, warnings: 0, errors: 3, importedObjects: 0 } },
-  changes: { state: 'COMPUTED', reason: '', afterExportJobId: null, afterExportedAt: null, counts: { created: 1, changed: 2, unchanged: 0, unknown: 0 } },
+  schemaVersion: 1,
+  tenant: 'acme',
+  jobId: 'ef38f94347e94562b5bb8424a56397d8',
+  status: 'FAILED',
+  exportJobId: null,
+  archivedAt: '2026-11-28T10:00:00.000Z',
+  backup: { state: 'NONE', reason: '' },
+  summary: { byType: {}, totals: { infos: 1, warnings: 0, errors: 3, importedObjects: 0 } },
+  changes: {
+    state: 'COMPUTED',
+    reason: '',
+    afterExportJobId: null,
+    afterExportedAt: null,
+    counts: { created: 1, changed: 2, unchanged: 0, unknown: 0 },
+  },
 } as unknown as Manifest;
 
 function recorder() {
   const lines: { message: string; extra?: Record<string, unknown> }[] = [];
-  const log = { debug() {}, info() {}, error() {}, warn: (message: string, extra?: Record<string, unknown>) => lines.push({ message, extra }) };
+  const log = {
+    debug() {},
+    info() {},
+    error() {},
+    warn: (message: string, extra?: Record<string, unknown>) => lines.push({ message, extra }),
+  };
   return { lines, log };
 }
 
@@ -25,12 +42,24 @@ describe('the SP-Config Import Archived event', () => {
     const detail = archivedEventDetail(manifest, 'archive-bucket', 'sp-config/acme/imports/ef38f94347e94562b5bb8424a56397d8/manifest.json');
     await publishArchived(new EventBridgeClient({ region: 'us-east-1' }), 'identity-events', detail, recorder().log);
     const entry = eventBridge.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!;
-    expect(entry).toMatchObject({ EventBusName: 'identity-events', Source: 'isc-import-archiver', DetailType: 'SP-Config Import Archived' });
+    expect(entry).toMatchObject({
+      EventBusName: 'identity-events',
+      Source: 'isc-import-archiver',
+      DetailType: 'SP-Config Import Archived',
+    });
     expect(JSON.parse(entry.Detail!)).toEqual({
-      jobId: manifest.jobId, tenant: 'acme', status: 'FAILED', exportJobId: null, backup: 'NONE',
+      jobId: manifest.jobId,
+      tenant: 'acme',
+      status: 'FAILED',
+      exportJobId: null,
+      backup: 'NONE',
       changes: { state: 'COMPUTED', counts: { created: 1, changed: 2, unchanged: 0, unknown: 0 } },
       totals: { infos: 1, warnings: 0, errors: 3, importedObjects: 0 },
-      manifest: { bucket: 'archive-bucket', key: 'sp-config/acme/imports/ef38f94347e94562b5bb8424a56397d8/manifest.json', uri: 's3://archive-bucket/sp-config/acme/imports/ef38f94347e94562b5bb8424a56397d8/manifest.json' },
+      manifest: {
+        bucket: 'archive-bucket',
+        key: 'sp-config/acme/imports/ef38f94347e94562b5bb8424a56397d8/manifest.json',
+        uri: 's3://archive-bucket/sp-config/acme/imports/ef38f94347e94562b5bb8424a56397d8/manifest.json',
+      },
       archivedAt: '2026-11-28T10:00:00.000Z',
     });
   });

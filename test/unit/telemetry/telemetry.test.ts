@@ -22,9 +22,15 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const lines = () => printed.flatMap((p) => p.split('\n')).filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
+const lines = () =>
+  printed
+    .flatMap((p) => p.split('\n'))
+    .filter((l) => l.trim().startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, any>);
 const metricLines = () => lines().filter((l) => l._aws?.CloudWatchMetrics);
-const summary = (errors: number, warnings: number) => ({ summary: { byType: {}, totals: { infos: 3, warnings, errors, importedObjects: 2 } } });
+const summary = (errors: number, warnings: number) => ({
+  summary: { byType: {}, totals: { infos: 3, warnings, errors, importedObjects: 2 } },
+});
 const names = (line: Record<string, any>) => line._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name).sort();
 
 describe('ArchiveMetrics', () => {
@@ -34,9 +40,24 @@ describe('ArchiveMetrics', () => {
     metrics.flush();
     const [line, ...rest] = metricLines();
     expect(rest).toEqual([]);
-    expect(line).toMatchObject({ JobsArchived: 1, ImportErrors: 4, ImportWarnings: 2, ImportsWithErrors: 1, BytesArchived: 12_345, ArchiveDuration: 678, service: PRODUCT });
+    expect(line).toMatchObject({
+      JobsArchived: 1,
+      ImportErrors: 4,
+      ImportWarnings: 2,
+      ImportsWithErrors: 1,
+      BytesArchived: 12_345,
+      ArchiveDuration: 678,
+      service: PRODUCT,
+    });
     expect(line!._aws.CloudWatchMetrics[0].Namespace).toBe(METRICS_NAMESPACE);
-    expect(names(line!)).toEqual(['ArchiveDuration', 'BytesArchived', 'ImportErrors', 'ImportWarnings', 'ImportsWithErrors', 'JobsArchived']);
+    expect(names(line!)).toEqual([
+      'ArchiveDuration',
+      'BytesArchived',
+      'ImportErrors',
+      'ImportWarnings',
+      'ImportsWithErrors',
+      'JobsArchived',
+    ]);
   });
 
   it('counts an import without errors as no import with errors', () => {
@@ -66,10 +87,20 @@ describe('ArchiveMetrics', () => {
   it('records the changes counts only when they were computed', () => {
     const metrics = new ArchiveMetrics();
     const counts = { created: 2, changed: 3, unchanged: 4, unknown: 0 };
-    metrics.archived('ARCHIVED', { ...summary(0, 0), changes: { state: 'COMPUTED', reason: '', afterExportJobId: null, afterExportedAt: null, counts } }, 1, 1);
+    metrics.archived(
+      'ARCHIVED',
+      { ...summary(0, 0), changes: { state: 'COMPUTED', reason: '', afterExportJobId: null, afterExportedAt: null, counts } },
+      1,
+      1,
+    );
     metrics.flush();
     expect(metricLines()[0]).toMatchObject({ ObjectsChanged: 3, ObjectsCreated: 2 });
-    metrics.archived('ARCHIVED', { ...summary(0, 0), changes: { state: 'DISABLED', reason: '', afterExportJobId: null, afterExportedAt: null, counts } }, 1, 1);
+    metrics.archived(
+      'ARCHIVED',
+      { ...summary(0, 0), changes: { state: 'DISABLED', reason: '', afterExportJobId: null, afterExportedAt: null, counts } },
+      1,
+      1,
+    );
     metrics.flush();
     expect(metricLines()[1]!.ObjectsChanged).toBeUndefined();
   });
@@ -80,7 +111,10 @@ describe('ArchiveMetrics', () => {
     metrics.failed(new Error('boom'));
     metrics.flush();
     const byKind = metricLines().filter((l) => l.FailureKind !== undefined);
-    expect(byKind.map((l) => [l.FailureKind, l.Failures])).toEqual([['ImportStillRunning', 1], ['Unexpected', 1]]);
+    expect(byKind.map((l) => [l.FailureKind, l.Failures])).toEqual([
+      ['ImportStillRunning', 1],
+      ['Unexpected', 1],
+    ]);
     // Two values in one line: CloudWatch sums them.
     expect(metricLines().filter((l) => l.FailureKind === undefined)).toEqual([expect.objectContaining({ Failures: [1, 1] })]);
   });
@@ -115,7 +149,12 @@ describe('the log', () => {
     log.error('failed plain');
     const seen = lines().filter((l) => l.message !== undefined);
     expect(seen.map((l) => [l.level, l.message])).toEqual([
-      ['INFO', 'plain'], ['INFO', 'with fields'], ['WARN', 'warned'], ['WARN', 'warned plain'], ['ERROR', 'failed'], ['ERROR', 'failed plain'],
+      ['INFO', 'plain'],
+      ['INFO', 'with fields'],
+      ['WARN', 'warned'],
+      ['WARN', 'warned plain'],
+      ['ERROR', 'failed'],
+      ['ERROR', 'failed plain'],
     ]);
     expect(seen[1]).toMatchObject({ jobId: 'j1', service: PRODUCT });
     expect(seen[2]).toMatchObject({ n: 1 });
