@@ -259,6 +259,28 @@ describe('the claim in the flow', () => {
 });
 
 describe('force', () => {
+  it('names the S3 version of each object on a versioned bucket, so a later re-archive never changes what it vouches for', async () => {
+    const jobId = hex();
+    const exportJobId = hex();
+    let n = 0;
+    const version = () => `v${++n}`;
+    // The local S3 keeps no versions: this store answers as a versioned bucket does.
+    const versioned: ArchiveStore = {
+      ...s3.store,
+      upload: async (key, source, type, control) => ({ ...(await s3.store.upload(key, source, type, control)), versionId: version() }),
+      put: async (key, body, type, options) => ({ ...(await s3.store.put(key, body, type, options)), versionId: version() }),
+    };
+    const { result } = run(jobId, { statuses: ['COMPLETE'], results: completeResults(exportJobId), backups: { [exportJobId]: BACKUP } }, { store: versioned });
+    expect(await result).toMatchObject({ outcome: 'ARCHIVED' });
+    const m = await manifest(jobId);
+    expect(m.objects.map((o: { role: string; versionId?: string }) => [o.role, o.versionId])).toEqual([
+      ['results', expect.stringMatching(/^v\d$/)],
+      ['backup', expect.stringMatching(/^v\d$/)],
+      ['report', expect.stringMatching(/^v\d$/)],
+    ]);
+    expect(new Set(m.objects.map((o: { versionId: string }) => o.versionId)).size).toBe(3);
+  });
+
   it('replaces the archive, and names the new bytes', async () => {
     const jobId = hex();
     await run(jobId, { statuses: ['COMPLETE'], results: completeResults() }).result;
