@@ -4,9 +4,9 @@ import { InvalidJsonError, NotExportDocumentError, NotImportResultsError } from 
 import { type ResultsDigest, ResultsScanner } from '../results/results-scanner.ts';
 import type { StreamCheck } from './checked-upload.ts';
 
-/** The import results: scanned for the summary, the samples and the touched objects. */
-export function resultsCheck(): StreamCheck<ResultsDigest> {
-  const scanner = new ResultsScanner();
+/** The import results: scanned for the summary, the samples and (when `touched`) every touched object. */
+export function resultsCheck(touched: boolean): StreamCheck<ResultsDigest> {
+  const scanner = new ResultsScanner(touched ? {} : { touchedLimit: 0 });
   return { write: (chunk) => scanner.write(chunk), finish: () => scanner.finish() };
 }
 

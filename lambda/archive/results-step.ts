@@ -22,7 +22,8 @@ export function archiveResults(
   return readWhileStoring<ResultsDigest>(async (onRead) => {
     const done = await deps.isc.download(path, { phase: 'download', jobId, deadline }, async (body, info) => {
       try {
-        return await uploadChecked(deps.store, body, resultsCheck(), {
+        // The whole list of touched objects is read only for the changes (it costs a capture per object).
+        return await uploadChecked(deps.store, body, resultsCheck(deps.config.archiveChanges), {
           key: keys.results,
           jobId,
           phase: 'download',

@@ -54,7 +54,7 @@ const FIELD_BYTES = 64 * 1024;
 export class ResultsScanner {
   readonly #byType: Record<string, Counts> = Object.create(null) as Record<string, Counts>;
   readonly #samples: Samples = { errors: [], warnings: [], infos: [], importedObjects: [] };
-  readonly #touched = new TouchedObjects();
+  readonly #touched: TouchedObjects;
   #exportJobId: string | null = null;
   #notResults: string | undefined = 'the document is empty';
   /** The message being read field by field. */
@@ -65,6 +65,15 @@ export class ResultsScanner {
     onEnd: (path, entries) => this.#end(path, entries),
     captureLimit: FIELD_BYTES,
   });
+
+  /**
+   * `touchedLimit`: how many touched objects to keep (default TOUCHED_LIMIT). With 0 only the
+   * report's samples are read and the rest of `importedObjects` is counted at full speed: what an
+   * archive without the changes needs.
+   */
+  constructor(options: { readonly touchedLimit?: number } = {}) {
+    this.#touched = new TouchedObjects(options.touchedLimit);
+  }
 
   write(chunk: Uint8Array): void {
     this.#walker.write(chunk);

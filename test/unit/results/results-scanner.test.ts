@@ -171,3 +171,22 @@ describe('ResultsScanner', () => {
     expect(() => scan(doc)).not.toThrow(NotImportResultsError);
   });
 });
+
+describe('ResultsScanner without the touched list (an archive without changes)', () => {
+  it('keeps the samples and the counts, reads no touched object, and says the list is not whole', () => {
+    const n = SAMPLE_LIMIT + 700;
+    const importedObjects = Array.from({ length: n }, (_, i) => ({ type: 'SOURCE', id: `id-${i}`, name: `Source ${i}` }));
+    const doc = importResultsDocument({ SOURCE: { importedObjects } });
+    const full = new ResultsScanner();
+    full.write(Buffer.from(doc));
+    const lean = new ResultsScanner({ touchedLimit: 0 });
+    lean.write(Buffer.from(doc));
+    const [a, b] = [full.finish(), lean.finish()];
+    expect(b.summary).toEqual(a.summary);
+    expect(b.summary.totals.importedObjects).toBe(n);
+    expect(b.samples).toEqual(a.samples);
+    expect(a.touched).toHaveLength(n);
+    expect(b.touched).toEqual([]);
+    expect(b.touchedCapped).toBe(true);
+  });
+});
