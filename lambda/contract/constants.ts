@@ -83,6 +83,35 @@ export const ARCHIVED_EVENT = { source: PRODUCT, detailType: 'SP-Config Import A
 /** API Gateway gives up at 29 s; the function answers well before that and hands work off. */
 export const API_BUDGET_MS = 25_000;
 
+/** Every object type sp-config knows (the spec's SelfImportExportDto enum); export takes all of them. */
+export const SP_CONFIG_OBJECT_TYPES = [
+  'ACCESS_PROFILE',
+  'ACCESS_REQUEST_CONFIG',
+  'ATTR_SYNC_SOURCE_CONFIG',
+  'AUTH_ORG',
+  'CAMPAIGN_FILTER',
+  'CONNECTOR_RULE',
+  'FORM_DEFINITION',
+  'GOVERNANCE_GROUP',
+  'IDENTITY_OBJECT_CONFIG',
+  'IDENTITY_PROFILE',
+  'LIFECYCLE_STATE',
+  'NOTIFICATION_TEMPLATE',
+  'PASSWORD_POLICY',
+  'PASSWORD_SYNC_GROUP',
+  'PUBLIC_IDENTITIES_CONFIG',
+  'ROLE',
+  'RULE',
+  'SEGMENT',
+  'SERVICE_DESK_INTEGRATION',
+  'SOD_POLICY',
+  'SOURCE',
+  'TAG',
+  'TRANSFORM',
+  'TRIGGER_SUBSCRIPTION',
+  'WORKFLOW',
+] as const;
+
 /** Object types an sp-config import supports (docs/isc-api.md): what restore can bring back. */
 export const IMPORTABLE_TYPES = [
   'CONNECTOR_RULE',

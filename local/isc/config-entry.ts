@@ -1,33 +1,7 @@
-import { IMPORTABLE_TYPES } from '../../lambda/contract/constants.ts';
+import { IMPORTABLE_TYPES, SP_CONFIG_OBJECT_TYPES } from '../../lambda/contract/constants.ts';
 
-/** Every object type sp-config knows (the spec's SelfImportExportDto enum); export takes all of them. */
-export const OBJECT_TYPES = [
-  'ACCESS_PROFILE',
-  'ACCESS_REQUEST_CONFIG',
-  'ATTR_SYNC_SOURCE_CONFIG',
-  'AUTH_ORG',
-  'CAMPAIGN_FILTER',
-  'CONNECTOR_RULE',
-  'FORM_DEFINITION',
-  'GOVERNANCE_GROUP',
-  'IDENTITY_OBJECT_CONFIG',
-  'IDENTITY_PROFILE',
-  'LIFECYCLE_STATE',
-  'NOTIFICATION_TEMPLATE',
-  'PASSWORD_POLICY',
-  'PASSWORD_SYNC_GROUP',
-  'PUBLIC_IDENTITIES_CONFIG',
-  'ROLE',
-  'RULE',
-  'SEGMENT',
-  'SERVICE_DESK_INTEGRATION',
-  'SOD_POLICY',
-  'SOURCE',
-  'TAG',
-  'TRANSFORM',
-  'TRIGGER_SUBSCRIPTION',
-  'WORKFLOW',
-] as const;
+/** Every object type sp-config knows (the spec's enum, from the contract's constants). */
+export const OBJECT_TYPES = SP_CONFIG_OBJECT_TYPES;
 
 export interface ConfigSelf {
   readonly type: string;

@@ -3,7 +3,8 @@
 // JSON Schema that spec uses, so the tests need nothing outside this repository. The spec's `allOf`
 // compositions are written out flat.
 
-const OBJECT_TYPES = [
+/** The spec's object type enum, written down independently of the code it checks. */
+export const OBJECT_TYPES = [
   'ACCESS_PROFILE',
   'ACCESS_REQUEST_CONFIG',
   'ATTR_SYNC_SOURCE_CONFIG',

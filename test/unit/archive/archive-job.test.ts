@@ -270,7 +270,11 @@ describe('force', () => {
       upload: async (key, source, type, control) => ({ ...(await s3.store.upload(key, source, type, control)), versionId: version() }),
       put: async (key, body, type, options) => ({ ...(await s3.store.put(key, body, type, options)), versionId: version() }),
     };
-    const { result } = run(jobId, { statuses: ['COMPLETE'], results: completeResults(exportJobId), backups: { [exportJobId]: BACKUP } }, { store: versioned });
+    const { result } = run(
+      jobId,
+      { statuses: ['COMPLETE'], results: completeResults(exportJobId), backups: { [exportJobId]: BACKUP } },
+      { store: versioned },
+    );
     expect(await result).toMatchObject({ outcome: 'ARCHIVED' });
     const m = await manifest(jobId);
     expect(m.objects.map((o: { role: string; versionId?: string }) => [o.role, o.versionId])).toEqual([

@@ -1,37 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { exportSelection } from '../../../lambda/changes/export-selection.ts';
 import { schemaProblems } from '../../support/openapi-check.ts';
+import { OBJECT_TYPES } from '../../support/sp-config-schemas.ts';
 
 // ExportPayload of the sp-config beta spec (../shared/reference/openapi/sp-config-beta.json):
 // ExportOptions plus `description`; every field optional, `objectOptions` a map of
 // ObjectExportImportOptions. The type enum is the spec's.
-const TYPES = [
-  'ACCESS_PROFILE',
-  'ACCESS_REQUEST_CONFIG',
-  'ATTR_SYNC_SOURCE_CONFIG',
-  'AUTH_ORG',
-  'CAMPAIGN_FILTER',
-  'CONNECTOR_RULE',
-  'FORM_DEFINITION',
-  'GOVERNANCE_GROUP',
-  'IDENTITY_OBJECT_CONFIG',
-  'IDENTITY_PROFILE',
-  'LIFECYCLE_STATE',
-  'NOTIFICATION_TEMPLATE',
-  'PASSWORD_POLICY',
-  'PASSWORD_SYNC_GROUP',
-  'PUBLIC_IDENTITIES_CONFIG',
-  'ROLE',
-  'RULE',
-  'SEGMENT',
-  'SERVICE_DESK_INTEGRATION',
-  'SOD_POLICY',
-  'SOURCE',
-  'TAG',
-  'TRANSFORM',
-  'TRIGGER_SUBSCRIPTION',
-  'WORKFLOW',
-];
+const TYPES = OBJECT_TYPES;
 const EXPORT_PAYLOAD = {
   type: 'object',
   properties: {
