@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { CONTENT_TYPES } from '../contract/constants.ts';
+import { handledElsewhere } from '../core/background.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { IscError, type Phase } from '../core/errors.ts';
 import type { ArchiveStore, StoredObject } from '../storage/archive-store.ts';
@@ -61,8 +62,9 @@ export function readWhileStoring<T>(
     return done.stored;
   });
   // A failure before the document was read whole fails `read` too; after it, only `stored` fails.
+  // Whoever awaits `stored` hears of it, so `read` itself may go unawaited after a failure.
   stored.catch(rejectRead);
-  read.catch(() => {});
+  handledElsewhere(read);
   return { read, stored };
 }
 

@@ -26,3 +26,11 @@ export async function bestEffort(
     log.warn(`${what} failed`, { ...fields, errorName: (error as Error)?.name, errorMessage: (error as Error)?.message });
   }
 }
+
+/**
+ * Marks a promise whose failure another promise already reports (the caller awaits that one), so
+ * leaving it unawaited is not an unhandled rejection. Say at the call which promise reports it.
+ */
+export function handledElsewhere(promise: Promise<unknown>): void {
+  promise.catch(() => undefined);
+}

@@ -1,35 +1,15 @@
 import { InvalidJsonError, JsonSyntaxError } from './invalid-json-error.ts';
-import {
-  CLOSE_ARRAY,
-  CLOSE_OBJECT,
-  COLON,
-  COMMA,
-  CR,
-  LF,
-  LITERAL_START,
-  literalComplete,
-  literalEnd,
-  OPEN_ARRAY,
-  OPEN_OBJECT,
-  printable,
-  QUOTE,
-  resumeString,
-  SPACE,
-  stringEnd,
-  TAB,
-} from './json-lexer.ts';
+// The lexer: byte constants and the loops that find where strings and literals end.
+import * as lex from './json-lexer.ts';
 import { passOver } from './json-pass-over.ts';
 import { decodeJsonString, KeyCache } from './json-text.ts';
-import { CAPTURE_LIMIT, type PathKey, type ValueKind, type Visit, type WalkerOptions } from './json-walk-options.ts';
+import { CAPTURE_LIMIT, KEY_LIMIT, type PathKey, type ValueKind, type Visit, type WalkerOptions } from './json-walk-options.ts';
 import { Expect, Lex, newWalkState, passing, pushKind, type WalkedFrame } from './json-walk-state.ts';
 import { SpanningBytes } from './spanning-bytes.ts';
 
 export { InvalidJsonError, NotExportDocumentError, NotImportResultsError } from './invalid-json-error.ts';
 
 export { CAPTURE_LIMIT, type PathKey, type ValueKind, type Visit, type WalkerOptions } from './json-walk-options.ts';
-
-/** Bytes kept of a key of a walked object (longer keys are cut, and end in "…"). */
-const KEY_LIMIT = 64 * 1024;
 
 /**
  * Walks a JSON document as it streams past in chunks split anywhere, checking the whole grammar
@@ -76,7 +56,7 @@ export class JsonStreamWalker {
   end(): void {
     if (this.#error) throw this.#error;
     const state = this.#state;
-    if (state.lex === Lex.Literal && literalComplete(state)) {
+    if (state.lex === Lex.Literal && lex.literalComplete(state)) {
       state.lex = Lex.Structure;
       try {
         this.#tokenEnded(Buffer.alloc(0), 0);
@@ -125,14 +105,14 @@ export class JsonStreamWalker {
     const n = buf.length;
     let end: number;
     if (state.lex === Lex.String) {
-      const quote = resumeString(buf, 0, state.escape);
+      const quote = lex.resumeString(buf, 0, state.escape);
       if (quote >= n) {
         state.escape = quote - n;
         return n;
       }
       end = quote + 1;
     } else {
-      end = literalEnd(state, buf, 0);
+      end = lex.literalEnd(state, buf, 0);
       if (end >= n) return n;
     }
     state.lex = Lex.Structure;
@@ -171,17 +151,17 @@ export class JsonStreamWalker {
     const expect = state.expect;
     const acceptsValue = expect === Expect.Value || expect === Expect.ValueOrEnd;
     switch (c) {
-      case SPACE:
-      case LF:
-      case CR:
-      case TAB:
+      case lex.SPACE:
+      case lex.LF:
+      case lex.CR:
+      case lex.TAB:
         return i + 1;
-      case QUOTE: {
+      case lex.QUOTE: {
         const key = expect === Expect.Key || expect === Expect.KeyOrEnd;
         if (!key && !acceptsValue) this.#fail('Unexpected string', i);
         if (key) this.#key.begin(i);
         else this.#beginValue('string', i);
-        const quote = stringEnd(buf, i + 1);
+        const quote = lex.stringEnd(buf, i + 1);
         if (quote < n) {
           if (key) this.#keyDone(buf, quote + 1);
           else this.#valueDone(buf, quote + 1);
@@ -193,10 +173,10 @@ export class JsonStreamWalker {
         state.escape = quote - n;
         return n;
       }
-      case OPEN_OBJECT:
-      case OPEN_ARRAY: {
+      case lex.OPEN_OBJECT:
+      case lex.OPEN_ARRAY: {
         if (!acceptsValue) this.#fail('Unexpected container', i);
-        const array = c === OPEN_ARRAY;
+        const array = c === lex.OPEN_ARRAY;
         const descend = this.#beginValue(array ? 'array' : 'object', i) === 'descend';
         pushKind(state, array);
         if (descend) {
@@ -213,9 +193,9 @@ export class JsonStreamWalker {
         }
         return i + 1;
       }
-      case CLOSE_OBJECT:
-      case CLOSE_ARRAY: {
-        const array = c === CLOSE_ARRAY;
+      case lex.CLOSE_OBJECT:
+      case lex.CLOSE_ARRAY: {
+        const array = c === lex.CLOSE_ARRAY;
         if (state.depth === 0 || state.kinds[state.depth] !== (array ? 1 : 0)) this.#fail('Unbalanced bracket', i);
         if (expect !== Expect.CommaOrEnd && expect !== (array ? Expect.ValueOrEnd : Expect.KeyOrEnd))
           this.#fail('Unexpected end of container', i);
@@ -223,21 +203,24 @@ export class JsonStreamWalker {
         this.#valueDone(buf, i + 1);
         return i + 1;
       }
-      case COMMA:
+      case lex.COMMA:
         if (expect !== Expect.CommaOrEnd) this.#fail('Unexpected ","', i);
         state.expect = state.kinds[state.depth] === 1 ? Expect.Value : Expect.Key;
         return i + 1;
-      case COLON:
+      case lex.COLON:
         if (expect !== Expect.Colon) this.#fail('Unexpected ":"', i);
         state.expect = Expect.Value;
         return i + 1;
       default: {
-        const start = LITERAL_START[c]!;
+        const start = lex.LITERAL_START[c]!;
         if (start === 0 || !acceptsValue)
-          this.#fail(expect === Expect.Done ? `Unexpected "${printable(c)}" after the document` : `Unexpected "${printable(c)}"`, i);
+          this.#fail(
+            expect === Expect.Done ? `Unexpected "${lex.printable(c)}" after the document` : `Unexpected "${lex.printable(c)}"`,
+            i,
+          );
         this.#beginValue('literal', i);
         state.literal = start;
-        const end = literalEnd(state, buf, i + 1);
+        const end = lex.literalEnd(state, buf, i + 1);
         if (end >= n) {
           state.lex = Lex.Literal;
           state.key = false;

@@ -29,3 +29,6 @@ export interface WalkerOptions {
 
 /** Bytes kept of a captured value by default. */
 export const CAPTURE_LIMIT = 64 * 1024;
+
+/** Bytes kept of a key of a walked object (longer keys are cut, and end in "…"). */
+export const KEY_LIMIT = 64 * 1024;

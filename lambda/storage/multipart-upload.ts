@@ -154,7 +154,7 @@ export async function uploadStream(
         s3,
         new AbortMultipartUploadCommand({ Bucket: target.Bucket, Key: target.Key, UploadId: uploadId }),
         AbortSignal.timeout(CLEANUP_MS),
-      ).catch(() => {});
+      ).catch(() => undefined); // the upload's own error, thrown below, is what the caller needs
     }
     throw error;
   }
