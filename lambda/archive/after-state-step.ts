@@ -7,8 +7,8 @@ import type { ObjectRef } from '../domain/summary.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
 import { type ImportStatus, isRunning, parseImportStatus } from '../isc/job-status.ts';
 import type { ArchiveDeps } from './archive-types.ts';
-import { bothChecks, type StreamCheck, uploadChecked } from './checked-upload.ts';
-import { exportCheck, invalidDocument } from './document-checks.ts';
+import { type StreamCheck, uploadChecked } from './checked-upload.ts';
+import { invalidDocument } from './document-checks.ts';
 import type { ManifestObject } from './manifest.ts';
 
 export interface AfterState {
@@ -72,8 +72,9 @@ export async function exportAfterState(
     const id = job.jobId;
     const { stored, checked } = await deps.isc.download(paths.exportDocument(id), ctx, async (body, info) => {
       try {
-        // A fresh reader per attempt: a retried download starts the document again.
-        return await uploadChecked(deps.store, body, bothChecks(exportCheck(), touchedReader(touched)), {
+        // A fresh reader per attempt: a retried download starts the document again. It checks the
+        // export document as it reads the touched objects out of it.
+        return await uploadChecked(deps.store, body, touchedReader(touched), {
           key: keys.backup(id),
           jobId,
           phase: 'changes',
@@ -88,7 +89,7 @@ export async function exportAfterState(
     });
     const exportedAt = job.completed ?? job.modified ?? job.created ?? new Date().toISOString();
     deps.log.info('After-state archived', { jobId, afterExportJobId: id, key: stored.key, bytes: stored.bytes });
-    return { exportJobId: id, exportedAt, stored: { role: 'after', ...stored }, objects: checked.second };
+    return { exportJobId: id, exportedAt, stored: { role: 'after', ...stored }, objects: checked };
   } catch (error) {
     if (error instanceof AfterStateUnavailable || passesThrough(error)) throw error;
     const tracking = error instanceof ArchiverError && error.trackingId ? ` (trackingId ${error.trackingId})` : '';

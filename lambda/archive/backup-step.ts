@@ -4,7 +4,7 @@ import type { Deadline } from '../core/deadline.ts';
 import { IscError } from '../core/errors.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
 import type { ArchiveDeps } from './archive-types.ts';
-import { bothChecks, type StreamCheck, uploadChecked } from './checked-upload.ts';
+import { type StreamCheck, uploadChecked } from './checked-upload.ts';
 import { exportCheck, invalidDocument } from './document-checks.ts';
 import type { Manifest, ManifestObject } from './manifest.ts';
 
@@ -26,9 +26,9 @@ export function backupSkipped(enabled: boolean, exportJobId: string | null): Man
 }
 
 /**
- * Streams the pre-import backup into S3, checked as an export document as it passes (a fresh
- * `alsoRead` per download attempt sees the same bytes: the changes step picks the touched objects
- * out of them). A backup ISC no
+ * Streams the pre-import backup into S3, checked as an export document as it passes. `alsoRead`
+ * (a fresh one per download attempt) reads the touched objects out of the same bytes for the
+ * changes, and checks the export document as it does. A backup ISC no
  * longer serves, or keeps sending as something other than an export document, is recorded as
  * UNAVAILABLE with the reason, unless an earlier archive holds it: then that copy is kept.
  */
@@ -49,7 +49,8 @@ export async function archiveBackup<T = undefined>(
   try {
     const { stored, checked } = await deps.isc.download(path, { phase: 'backup', jobId, deadline }, async (body, info) => {
       try {
-        return await uploadChecked(deps.store, body, bothChecks(exportCheck(), alsoRead?.() ?? nothingMore<T>()), {
+        // One pass over the bytes: the changes' reader checks the export document as it reads it.
+        return await uploadChecked(deps.store, body, alsoRead?.() ?? exportOnly<T>(), {
           key,
           jobId,
           phase: 'backup',
@@ -66,7 +67,7 @@ export async function archiveBackup<T = undefined>(
     return {
       state: { state: 'ARCHIVED', reason: `Pre-import backup ${exportJobId} archived.` },
       object: { role: 'backup', ...stored },
-      read: checked.second,
+      read: checked,
     };
   } catch (error) {
     const reason = unavailableReason(error, exportJobId);
@@ -89,6 +90,14 @@ function unavailableReason(error: unknown, exportJobId: string): string | undefi
   return undefined;
 }
 
-function nothingMore<T>(): StreamCheck<T> {
-  return { write() {}, finish: () => undefined as T };
+/** The export-document check alone, when nobody reads the backup's objects. */
+function exportOnly<T>(): StreamCheck<T> {
+  const check = exportCheck();
+  return {
+    write: (chunk) => check.write(chunk),
+    finish: () => {
+      check.finish();
+      return undefined as T;
+    },
+  };
 }

@@ -112,14 +112,3 @@ export async function uploadChecked<T>(
     body.destroy();
   }
 }
-
-/** Two checks reading the same bytes; the first one's verdict is the result, the second's too is kept. */
-export function bothChecks<A, B>(first: StreamCheck<A>, second: StreamCheck<B>): StreamCheck<{ first: A; second: B }> {
-  return {
-    write: (chunk) => {
-      first.write(chunk);
-      second.write(chunk);
-    },
-    finish: () => ({ first: first.finish(), second: second.finish() }),
-  };
-}
