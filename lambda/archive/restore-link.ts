@@ -9,7 +9,13 @@ import type { RestoreLink } from './manifest.ts';
 export async function readRestoreLink(store: ArchiveStore, keys: ArchiveKeys): Promise<RestoreLink | null> {
   const stored = await store.get(keys.restoreLink);
   if (!stored) return null;
-  const parsed = JSON.parse(stored.body.toString('utf8')) as Partial<RestoreLink>;
+  let parsed: Partial<RestoreLink>;
+  try {
+    parsed = JSON.parse(stored.body.toString('utf8')) as Partial<RestoreLink>;
+  } catch {
+    // An unreadable link must not block the archive on every retry: the job is archived as an ordinary import.
+    return null;
+  }
   if (
     typeof parsed.of !== 'string' ||
     typeof parsed.preview !== 'boolean' ||

@@ -136,7 +136,8 @@ function jsonBody(event: Json, required: boolean): Json {
 
 function types(value: unknown, where: string): readonly string[] | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || value.length === 0 || value.length > IMPORTABLE_TYPES.length) {
+  // A bound before the loop (a body holds at most 64 KB); repeats are allowed and dropped below.
+  if (!Array.isArray(value) || value.length === 0 || value.length > 1_000) {
     throw new InvalidInputError(`${where} must be a non-empty list of object types.`);
   }
   for (const type of value) {
@@ -158,6 +159,8 @@ function instant(value: unknown, where: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || value.length > 40 || Number.isNaN(Date.parse(value)))
     throw new InvalidInputError(`${where} must be an ISO-8601 time.`);
+  // A wait that began in the future would never reach MAX_WAIT_MINUTES (clocks may differ a little).
+  if (Date.parse(value) > Date.now() + 5 * 60_000) throw new InvalidInputError(`${where} must not be in the future.`);
   return new Date(value).toISOString();
 }
 

@@ -31,8 +31,8 @@ export async function listRestores(store: ArchiveStore, originalKeys: ArchiveKey
   for (const key of keys) {
     const stored = await store.get(key);
     if (!stored) continue;
-    const entry = JSON.parse(stored.body.toString('utf8')) as Partial<RestoreEntry>;
-    if (typeof entry.jobId === 'string' && typeof entry.preview === 'boolean' && typeof entry.at === 'string') {
+    const entry = readJson(stored.body) as Partial<RestoreEntry> | undefined;
+    if (entry && typeof entry.jobId === 'string' && typeof entry.preview === 'boolean' && typeof entry.at === 'string') {
       entries.push({ jobId: entry.jobId, preview: entry.preview, at: entry.at, previewJobId: entry.previewJobId ?? null });
     }
   }
@@ -55,7 +55,9 @@ export async function lockApply(
   const key = originalKeys.restoreApply(previewJobId);
   if (await store.putConditional(key, json({ state: 'SUBMITTING', by, at }), CONTENT_TYPES.json, { ifNoneMatch: '*' })) return undefined;
   const found = await store.get(key);
-  return found ? (JSON.parse(found.body.toString('utf8')) as ApplyRecord) : { state: 'SUBMITTING', by: 'unknown', at };
+  // An unreadable lock still means an apply may have reached ISC: treat it as being submitted.
+  const record = found ? (readJson(found.body) as ApplyRecord | undefined) : undefined;
+  return record?.state === 'SUBMITTED' || record?.state === 'SUBMITTING' ? record : { state: 'SUBMITTING', by: 'unknown', at };
 }
 
 export async function markApplied(
@@ -71,6 +73,14 @@ export async function markApplied(
 /** ISC surely did not receive the apply (refused before sending, or the backup failed its check): allow another. */
 export async function unlockApply(store: ArchiveStore, originalKeys: ArchiveKeys, previewJobId: string): Promise<void> {
   await store.remove(originalKeys.restoreApply(previewJobId));
+}
+
+function readJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 function json(value: unknown): Buffer {

@@ -70,4 +70,22 @@ describe('the SP-Config Import Archived event', () => {
     await publishArchived(new EventBridgeClient({ region: 'us-east-1' }), 'default', archivedEventDetail(manifest, 'b', 'k'), log);
     expect(lines).toEqual([{ message: 'Archived event not published', extra: { jobId: manifest.jobId, error: 'AccessDeniedException' } }]);
   });
+  it('warns with ISC’s error code when EventBridge does not accept the entry, and stays quiet when it does', async () => {
+    eventBridge
+      .on(PutEventsCommand)
+      .resolvesOnce({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'x' }] })
+      .resolvesOnce({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    const { lines, log } = recorder();
+    const client = new EventBridgeClient({ region: 'us-east-1' });
+    await publishArchived(client, 'default', archivedEventDetail(manifest, 'b', 'k'), log);
+    await publishArchived(client, 'default', archivedEventDetail(manifest, 'b', 'k'), log);
+    expect(lines).toEqual([{ message: 'Archived event not accepted', extra: { jobId: manifest.jobId, errorCode: 'InternalFailure' } }]);
+  });
+
+  it('says changes were DISABLED, with no counts, when the manifest has no changes record', () => {
+    const { changes: _changes, ...withoutChanges } = manifest as unknown as Record<string, unknown>;
+    const detail = archivedEventDetail(withoutChanges as unknown as Manifest, 'b', 'k');
+    expect(detail.changes).toEqual({ state: 'DISABLED', counts: null });
+    expect(detail.manifest).toEqual({ bucket: 'b', key: 'k', uri: 's3://b/k' });
+  });
 });

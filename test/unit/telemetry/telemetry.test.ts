@@ -161,4 +161,25 @@ describe('the log', () => {
     expect(seen[4]).toMatchObject({ errorName: 'X' });
     expect(new ArchiverError('X', 'm', { phase: 'input', retryable: false }).name).toBe('Permanent.X');
   });
+  it('writes debug lines, with their fields, when the level allows them', () => {
+    const before = process.env.POWERTOOLS_LOG_LEVEL;
+    process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+    try {
+      const log = asLog(createLogger());
+      log.debug('traced');
+      log.debug('traced with fields', { step: 'claim' });
+    } finally {
+      if (before === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
+      else process.env.POWERTOOLS_LOG_LEVEL = before;
+    }
+    const seen = lines().filter((l) => l.level === 'DEBUG');
+    expect(seen.map((l) => l.message)).toEqual(['traced', 'traced with fields']);
+    expect(seen[1]).toMatchObject({ step: 'claim' });
+    expect(seen[0]!.step).toBeUndefined();
+  });
+
+  it('does not write debug lines at the default level', () => {
+    asLog(createLogger()).debug('hidden', { step: 'claim' });
+    expect(lines().filter((l) => l.message === 'hidden')).toEqual([]);
+  });
 });

@@ -1,0 +1,52 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { vi } from 'vitest';
+import { loadConfig } from '../../lambda/contract/config.ts';
+import type { Runtime } from '../../lambda/invocation/runtime.ts';
+import type { IscClient } from '../../lambda/isc/isc-client.ts';
+import type { LocalS3Store } from './local-s3-store.ts';
+
+// Shared by the tests of the doors (test/unit/invocation/): a runtime over the real local S3 with
+// an in-memory ISC client, and what the module's Powertools logger and metrics print.
+
+export const TENANT_CREDENTIALS = {
+  baseUrl: 'https://acme.api.identitynow.com',
+  tokenUrl: 'https://acme.api.identitynow.com/oauth/token',
+  tenant: 'acme',
+  clientId: 'id',
+  clientSecret: 's',
+} as const;
+
+export function invocationRuntime(s3: LocalS3Store, isc: IscClient, env: Record<string, string> = {}): Runtime {
+  return {
+    config: loadConfig({ ARCHIVE_BUCKET: s3.bucket, AWS_LAMBDA_FUNCTION_NAME: 'isc-import-archiver', ISC_SECRET_ID: 'x', ...env }),
+    credentials: { get: async () => TENANT_CREDENTIALS },
+    isc,
+    store: s3.store,
+    lambda: () => new LambdaClient({ region: 'us-east-1' }),
+    events: () => new EventBridgeClient({ region: 'us-east-1' }),
+    sqs: () => new SQSClient({ region: 'us-east-1' }),
+  };
+}
+
+export const lambdaClock = (ms: number) => ({ getRemainingTimeInMillis: () => ms });
+
+/**
+ * Captures the JSON lines the module's logger and metrics print (call in `beforeEach`; vitest's
+ * `restoreAllMocks` in `afterEach` undoes it). Returns the parsed lines so far.
+ */
+export function captureOutput(): () => Record<string, any>[] {
+  const printed: string[] = [];
+  const capture = (chunk: unknown) => (printed.push(String(chunk)), true);
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture as never);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture as never);
+  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    vi.spyOn(console, level).mockImplementation((line: unknown) => void printed.push(String(line)));
+  }
+  return () =>
+    printed
+      .flatMap((p) => p.split('\n'))
+      .filter((l) => l.trim().startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, any>);
+}

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { handler as Handler } from '../../../lambda/handler.ts';
+import { LOCAL_S3_CREDENTIALS } from '../../../local/s3-server.ts';
+import { routeEvent, sqsEvent } from '../../support/events.ts';
+import { captureOutput } from '../../support/invocation-runtime.ts';
+import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
+
+// The handler builds its runtime from process.env when it is first imported: each block sets the
+// environment, imports a fresh copy, and drives it with events as AWS sends them. Only routes that
+// need S3 alone are driven here (the local S3); archiving through ISC is the integration tests' part.
+
+const hex = () => randomBytes(16).toString('hex');
+const context = (awsRequestId?: string) => ({ getRemainingTimeInMillis: () => 60_000, ...(awsRequestId ? { awsRequestId } : {}) });
+const saved = { ...process.env };
+let output: () => Record<string, any>[];
+
+async function freshHandler(env: Record<string, string>): Promise<typeof Handler> {
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
+  delete process.env.ARCHIVE_BUCKET;
+  delete process.env.ISC_SECRET_ID;
+  delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+  Object.assign(process.env, env);
+  vi.resetModules();
+  return (await import('../../../lambda/handler.ts')).handler;
+}
+
+beforeEach(() => {
+  output = captureOutput();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+afterAll(() => {
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
+});
+
+const body = (response: unknown) => JSON.parse((response as { body: string }).body) as Record<string, any>;
+const metricLines = () => output().filter((l) => l._aws);
+
+describe('a deployment with a configuration error', () => {
+  let handler: typeof Handler;
+  beforeAll(async () => {
+    handler = await freshHandler({ SAIL_BASE_URL: 'https://acme.api.identitynow.com' });
+  });
+
+  it('answers the API with 502 naming the variable, instead of failing to start', async () => {
+    const response = await handler(routeEvent('status', hex()), context('11-22'));
+    expect(response).toMatchObject({ statusCode: 502 });
+    expect(body(response)).toMatchObject({
+      detailCode: '502 Bad Gateway',
+      trackingId: '1122',
+      messages: [{ text: expect.stringContaining('ARCHIVE_BUCKET is not set') }],
+    });
+  });
+
+  it('throws the configuration error at a direct invoke, and logs and counts it', async () => {
+    await expect(handler({ jobId: hex() }, context('r'))).rejects.toMatchObject({ name: 'Permanent.Configuration' });
+    expect(output().find((l) => l.message === 'Request failed')).toMatchObject({
+      level: 'ERROR',
+      errorCode: 'Configuration',
+      phase: 'config',
+    });
+    expect(metricLines().find((l) => l.FailureKind)).toMatchObject({ FailureKind: 'Configuration', Failures: 1 });
+  });
+
+  it('still refuses an invalid event as such, before the configuration matters', async () => {
+    await expect(handler({ nothing: true }, context('r'))).rejects.toMatchObject({ name: 'Permanent.InvalidInput' });
+  });
+});
+
+describe('a configured deployment', () => {
+  let s3: LocalS3Store;
+  let handler: typeof Handler;
+  beforeAll(async () => {
+    s3 = await startLocalS3Store();
+    handler = await freshHandler({
+      ARCHIVE_BUCKET: s3.bucket,
+      AWS_ENDPOINT_URL_S3: s3.url,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      SAIL_BASE_URL: 'https://acme.api.identitynow.com',
+      SAIL_CLIENT_ID: 'id',
+      SAIL_CLIENT_SECRET: 'secret',
+    });
+  });
+  afterAll(async () => {
+    await s3?.close();
+  });
+
+  it('answers GET /imports/{jobId} of a job not archived with 404, tracked by the request id', async () => {
+    const jobId = hex();
+    const response = await handler(routeEvent('status', jobId), context('aa-bb-cc'));
+    expect(response).toMatchObject({ statusCode: 404, isBase64Encoded: false });
+    expect(body(response)).toEqual({
+      detailCode: '404 Not found',
+      trackingId: 'aabbcc',
+      messages: [{ locale: 'en-US', localeOrigin: 'DEFAULT', text: `Import ${jobId} has not been archived.` }],
+    });
+    // A read records no metric, so nothing is printed for it.
+    expect(metricLines()).toEqual([]);
+  });
+
+  it('answers a request it cannot route with 400, tracked as "local" without a request id', async () => {
+    const response = await handler(
+      { httpMethod: 'DELETE', path: '/imports/x', requestContext: { stage: 'prod' }, pathParameters: null },
+      context(),
+    );
+    expect(response).toMatchObject({ statusCode: 400 });
+    expect(body(response)).toMatchObject({ detailCode: '400.1 Bad Request Content', trackingId: 'local' });
+    expect(metricLines().find((l) => l.FailureKind)).toMatchObject({ FailureKind: 'InvalidInput' });
+  });
+
+  it('throws a refused restore at a direct invoke, logging it with the job id, then forgets the job id', async () => {
+    const jobId = hex();
+    await expect(handler({ jobId, action: 'restore-preview' }, context('r'))).rejects.toMatchObject({
+      name: 'Permanent.RestoreRefused',
+      jobId,
+    });
+    expect(output().find((l) => l.message === 'Request failed')).toMatchObject({ jobId, errorCode: 'RestoreRefused' });
+    // The next invocation's lines do not carry the previous job.
+    await handler({ Records: [] }, context('r2'));
+    await expect(handler({ nothing: true }, context('r3'))).rejects.toThrow();
+    expect(
+      output()
+        .filter((l) => l.message === 'Request failed')
+        .at(-1)!.jobId,
+    ).toBeUndefined();
+  });
+
+  it('answers a queue batch with the records to retry', async () => {
+    const answer = await handler(
+      sqsEvent([
+        { messageId: 'not-json', body: '{' },
+        { messageId: 'no-job', body: { hello: 1 } },
+      ]),
+      context('r'),
+    );
+    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'not-json' }, { itemIdentifier: 'no-job' }] });
+  });
+
+  it('answers an HTTP API (payload 2.0) request for a missing report with 404', async () => {
+    const jobId = hex();
+    const response = await handler(
+      {
+        version: '2.0',
+        rawPath: `/imports/${jobId}/report`,
+        pathParameters: { jobId },
+        requestContext: { http: { method: 'GET', path: `/imports/${jobId}/report` } },
+      },
+      context('r'),
+    );
+    expect(response).toMatchObject({ statusCode: 404 });
+  });
+});
