@@ -132,7 +132,7 @@ describe('parseEvent on generated events', () => {
           httpMethod: 'POST',
           path: `/imports/${HEX}/archive`,
           requestContext: {},
-          queryStringParameters: { force: String(force) },
+          queryStringParameters: { force: JSON.stringify(force) ?? 'true' },
         });
         expect(fromEvent.source !== 'sqs' && fromEvent.work.action === 'archive' && fromEvent.work.force).toBe(false);
         expect(fromRoute.source !== 'sqs' && fromRoute.work.action === 'archive' && fromRoute.work.force).toBe(false);
