@@ -33,6 +33,9 @@ async function archiveNow(work: ArchiveAction, rt: Runtime, context: InvocationC
   try {
     const result = await runArchive(work, rt, requestId, deadline, false);
     if (result.outcome === 'BUSY') {
+      // The holder may have crashed (an API invocation is never retried): a background delivery
+      // watches for its manifest and takes the job over once the holder's deadline has passed.
+      await handOffLogged(work, rt);
       return jsonResponse(202, {
         jobId: work.jobId,
         status: 'ARCHIVING',

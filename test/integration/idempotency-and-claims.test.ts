@@ -248,6 +248,7 @@ describe('a delivery killed mid-archive (SIGKILL)', () => {
     const holderDeadline = Date.parse(claim.deadline);
 
     const posted = Date.now();
+    const handOffs = h.stack.dev.lambda.invocations.length;
     const api = await h.lambda.invoke(routeEvent('archive', jobId));
     expect(Date.now() - posted).toBeLessThan(5_000);
     expect(api).toMatchObject({ ok: true, value: { statusCode: 202 } });
@@ -255,8 +256,11 @@ describe('a delivery killed mid-archive (SIGKILL)', () => {
     expect(Date.now()).toBeLessThan(holderDeadline);
     expect(await h.manifestOf(jobId)).toBeUndefined();
 
+    // The API handed the job to a background delivery, which takes over once the dead holder's deadline passes.
+    const handedOff = h.stack.dev.lambda.invocations.slice(handOffs);
+    expect(handedOff).toEqual([expect.objectContaining({ payload: { jobId, force: false, waitingSince: expect.any(String) } })]);
     const later: LambdaContainer = await h.container();
-    const result = await later.invoke({ jobId }, 40_000, randomUUID());
+    const result = await later.invoke(handedOff[0]!.payload, 40_000, randomUUID());
     expect(result).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED' } });
     expect(Date.now()).toBeGreaterThanOrEqual(holderDeadline);
     const lines = later.jsonLines().map((l) => l.message);
