@@ -96,6 +96,7 @@ describe('uploadChecked', () => {
   it('asks whether it may write once, before the first byte goes on', async () => {
     const key = `k/${Date.now()}-c.json`;
     let asked = 0;
+    // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose, to count how often the gate is awaited.
     const writable = { then: (resolve: (v: unknown) => void) => (asked++, resolve(undefined)) } as unknown as Promise<unknown>;
     await uploadChecked(s3.store, Readable.from([Buffer.from('['), Buffer.from('1'), Buffer.from(']')]), counting(), upload(key, writable));
     expect(asked).toBe(1);
