@@ -5,6 +5,7 @@
 
 import type { ObjectRef } from '../domain/summary.ts';
 import { ExportDocumentCheck } from '../results/export-document-check.ts';
+import { NeedleScan } from '../results/needle-scan.ts';
 
 export { NotExportDocumentError as NotAnExportDocumentError } from '../results/invalid-json-error.ts';
 
@@ -19,12 +20,15 @@ export interface EntryHandler {
  * Reads export entries as the bytes stream past. ISC writes `self` before `object`, so the choice
  * is made before `object` starts and an unwanted one is read past unparsed; when `object` comes
  * first it is held and dropped at the entry's end unless wanted (memory bounded by one entry).
+ * Given needles, it reads only the entries holding one (docs/changes.md, "Cost").
  */
 export class ExportEntryReader {
   readonly #check: ExportDocumentCheck;
 
-  constructor(handler: EntryHandler) {
+  /** With `needles`, entries in which none occurs are passed over unread (see ExportDocumentCheck). */
+  constructor(handler: EntryHandler, needles?: readonly string[]) {
     this.#check = new ExportDocumentCheck({
+      prefilter: needles && new NeedleScan(needles),
       entries: {
         wants: (self) => self !== null && handler.wants(self),
         onObject: (entry) => {

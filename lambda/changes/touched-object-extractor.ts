@@ -5,6 +5,7 @@
 import type { ObjectRef } from '../domain/summary.ts';
 import { ExportEntryReader } from './export-entry-reader.ts';
 import { readSelf, TouchedIndex } from './touched-index.ts';
+import { touchedNeedles } from './touched-needles.ts';
 
 /** A touched object as an export holds it. */
 export interface ExtractedObject {
@@ -29,15 +30,17 @@ export class TouchedObjectExtractor {
   readonly #index: TouchedIndex;
   readonly #byId: (Kept | undefined)[];
   readonly #byName: (Kept | undefined)[];
-  readonly #reader = new ExportEntryReader({
-    wants: (self) => this.#wants(self),
-    onEntry: (self, object) => this.#keep(self, object),
-  });
+  readonly #reader: ExportEntryReader;
 
   constructor(touched: readonly ObjectRef[]) {
     this.#index = new TouchedIndex(touched);
     this.#byId = this.#index.refs.map(() => undefined);
     this.#byName = this.#index.refs.map(() => undefined);
+    // Only the entries holding a touched id or name are read: in a large backup, a handful.
+    this.#reader = new ExportEntryReader(
+      { wants: (self) => this.#wants(self), onEntry: (self, object) => this.#keep(self, object) },
+      touchedNeedles(this.#index.refs),
+    );
   }
 
   write(chunk: Uint8Array): void {

@@ -1,7 +1,9 @@
-import type { ObjectRef } from '../domain/summary.ts';
+import { EntrySelection, type ExportEntryHook } from './export-entry-selection.ts';
 import { NotExportDocumentError } from './invalid-json-error.ts';
 import { JsonStreamWalker, type PathKey, type ValueKind, type Visit } from './json-stream-walker.ts';
-import { objectRef } from './object-ref.ts';
+import type { NeedleScan } from './needle-scan.ts';
+
+export type { ExportEntry, ExportEntryHook } from './export-entry-selection.ts';
 
 /**
  * Checks, as it streams past, that a body is an sp-config export document (the pre-import backup,
@@ -16,33 +18,21 @@ import { objectRef } from './object-ref.ts';
  * - InvalidJsonError: not JSON (an HTML error page), or cut short ("ended early, at byte N");
  * - NotExportDocumentError: valid JSON but not an export document (`{}`, `[]`, `objects` not an array).
  *
- * The entry hook (ExportEntryHook): for each entry of `objects` that is a JSON object,
- * - `wants(self, index)` is called once, as soon as the entry's `self` has been read (ISC writes
- *   it before `object`), with its type, id and name; or at the entry's end with null when it has
- *   no `self` object. Answer true to receive that entry's `object`.
- * - `onObject(entry)` then gets the wanted entry's `object` as raw JSON bytes, exactly as sent
- *   (yours to keep; parse them, or keep them to re-submit: RULE signatures cover these bytes),
- *   as soon as both the `object` and the answer are known: normally right after `object` ends.
- *   `complete` is false when `object` was longer than `maxObjectBytes` and was cut there.
- * An `object` that comes before its `self` is held (at most `maxObjectBytes`) until the answer;
- * unwanted ones are then dropped. When `self` comes first, an unwanted `object` is never held:
- * it is read past at the walker's full speed. Without a hook, entries are only counted.
+ * The entry hook (ExportEntryHook, in export-entry-selection.ts) is asked about each entry that
+ * is a JSON object, and gets the `object`s it wants. Without a hook, entries are only counted, at
+ * the walker's full speed.
+ *
+ * With a `prefilter` as well, an entry in which none of its needles occurs is only counted: the
+ * hook is not asked about it. Each entry is then captured whole (a view of the chunk, no copy,
+ * unless it spans chunks) and only the entries with a needle are walked. This is for a caller
+ * that wants a few entries of hundreds of thousands: the scan for the needles costs far less
+ * than reading every entry's `self`.
  */
-export interface ExportEntryHook {
-  wants(self: ObjectRef | null, index: number): boolean;
-  onObject(entry: ExportEntry): void;
-}
-
-export interface ExportEntry {
-  readonly index: number;
-  readonly self: ObjectRef | null;
-  readonly object: Buffer;
-  readonly complete: boolean;
-}
-
 export interface ExportCheckOptions {
   readonly entries?: ExportEntryHook;
-  /** Bytes kept of a wanted `object` (and of a `self`). Default MAX_OBJECT_BYTES. */
+  /** With `entries`: the needles one of which every entry the hook may want contains. */
+  readonly prefilter?: NeedleScan;
+  /** Bytes kept of a wanted `object` (and of a `self`; with a prefilter, of a whole entry). Default MAX_OBJECT_BYTES. */
   readonly maxObjectBytes?: number;
 }
 
@@ -55,26 +45,30 @@ export interface ExportDocumentDigest {
 export const MAX_OBJECT_BYTES = 16 * 1024 * 1024;
 
 export class ExportDocumentCheck {
-  readonly #hook: ExportEntryHook | undefined;
   readonly #walker: JsonStreamWalker;
+  readonly #selection: EntrySelection | undefined;
+  readonly #prefilter: NeedleScan | undefined;
+  readonly #maxObjectBytes: number;
   #notExport: string | undefined = 'the document is empty';
   #objects = 0;
-  // The entry being read: its self (undefined: not read yet), the answer, an object held for it.
-  #self: ObjectRef | null | undefined;
-  #wanted: boolean | undefined;
-  #held: { object: Buffer; complete: boolean } | undefined;
+  /** With a prefilter: the stream byte the entry being captured starts at. */
+  #entryStart = 0;
 
   constructor(options: ExportCheckOptions = {}) {
-    this.#hook = options.entries;
+    this.#selection = options.entries && new EntrySelection(options.entries);
+    this.#prefilter = options.entries && options.prefilter;
+    this.#maxObjectBytes = options.maxObjectBytes ?? MAX_OBJECT_BYTES;
     this.#walker = new JsonStreamWalker({
-      visit: (path, kind) => this.#visit(path, kind),
+      visit: (path, kind, at) => this.#visit(path, kind, at),
       onValue: (path, raw, complete) => this.#value(path, raw, complete),
       onEnd: (path, entries) => this.#end(path, entries),
-      captureLimit: options.maxObjectBytes ?? MAX_OBJECT_BYTES,
+      captureLimit: this.#maxObjectBytes,
     });
   }
 
   write(chunk: Uint8Array): void {
+    // The needles are found in a chunk before its entries end, which is when they are asked about.
+    this.#prefilter?.scan(chunk);
     this.#walker.write(chunk);
   }
 
@@ -85,7 +79,7 @@ export class ExportDocumentCheck {
     return { objects: this.#objects };
   }
 
-  #visit(path: readonly PathKey[], kind: ValueKind): Visit {
+  #visit(path: readonly PathKey[], kind: ValueKind, at: number): Visit {
     switch (path.length) {
       case 0:
         this.#notExport = kind === 'object' ? 'it has no "objects" array' : `it is a JSON ${kind}, not an object`;
@@ -95,41 +89,46 @@ export class ExportDocumentCheck {
         this.#notExport = kind === 'array' ? undefined : `its "objects" is a JSON ${kind}, not an array`;
         return kind === 'array' ? 'descend' : 'skip';
       case 2:
-        if (!this.#hook) return 'skip-rest';
-        this.#self = undefined;
-        this.#wanted = undefined;
-        this.#held = undefined;
-        return kind === 'object' ? 'descend' : 'skip';
+        if (!this.#selection) return 'skip-rest';
+        if (kind !== 'object') return 'skip';
+        if (this.#prefilter) {
+          this.#entryStart = at;
+          return 'capture';
+        }
+        this.#selection.begin(path[1] as number);
+        return 'descend';
       default:
-        if (path[2] === 'self') return this.#self === undefined ? 'capture' : 'skip';
-        // Before its self, an object is held until the answer; after it, only if wanted.
-        if (path[2] === 'object') return this.#held === undefined && this.#wanted !== false ? 'capture' : 'skip';
-        return 'skip';
+        return this.#selection!.visit(path[2]!);
     }
   }
 
   #value(path: readonly PathKey[], raw: Buffer, complete: boolean): void {
-    const index = path[1] as number;
-    if (path[2] === 'self') {
-      this.#self = objectRef(raw, complete);
-      this.#decide(index);
-    } else if (this.#wanted) this.#hook!.onObject({ index, self: this.#self!, object: Buffer.from(raw), complete });
-    else this.#held = { object: Buffer.from(raw), complete };
+    if (path.length === 2) this.#captured(path[1] as number, raw, complete);
+    else this.#selection!.value(path[2]!, raw, complete);
   }
 
   #end(path: readonly PathKey[], entries: number): void {
     if (path.length === 1) this.#objects = entries;
-    else if (path.length === 2 && this.#self === undefined) {
-      this.#self = null;
-      this.#decide(path[1] as number);
-    }
+    else if (path.length === 2) this.#selection!.end();
   }
 
-  /** Asks whether the entry is wanted, and hands over an object held for the answer. */
-  #decide(index: number): void {
-    this.#wanted = this.#hook!.wants(this.#self!, index);
-    const held = this.#held;
-    if (held && this.#wanted) this.#hook!.onObject({ index, self: this.#self!, ...held });
-    this.#held = undefined;
+  /** A whole entry, captured because of the prefilter: walked only when a needle occurs in it. */
+  #captured(index: number, raw: Buffer, complete: boolean): void {
+    const start = this.#entryStart;
+    if (!this.#prefilter!.occursWithin(start, start + raw.length)) return;
+    const selection = this.#selection!;
+    selection.begin(index);
+    // The bytes were checked by the walker above: walking them again cannot fail. When the entry
+    // was cut at the limit, what lies past the cut is not read (as when `object` itself is cut).
+    const walker = new JsonStreamWalker({
+      visit: (path) => (path.length === 0 ? 'descend' : selection.visit(path[0]!)),
+      onValue: (path, value, whole) => selection.value(path[0]!, value, whole),
+      onEnd: (path) => {
+        if (path.length === 0) selection.end();
+      },
+      captureLimit: this.#maxObjectBytes,
+    });
+    walker.write(raw);
+    if (complete) walker.end();
   }
 }

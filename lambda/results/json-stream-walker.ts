@@ -246,7 +246,7 @@ export class JsonStreamWalker {
       frame.count++;
       this.#path.push(key);
     }
-    let visit = this.#options.visit(this.#path, kind);
+    let visit = this.#options.visit(this.#path, kind, this.#offset + at);
     if (visit === 'skip-rest') {
       if (frame) frame.skipRest = true;
       visit = 'skip';

@@ -14,8 +14,11 @@ export type ValueKind = 'object' | 'array' | 'string' | 'literal';
 export type Visit = 'capture' | 'descend' | 'skip' | 'skip-rest';
 
 export interface WalkerOptions {
-  /** Called when a value starts in a walked container (and once for the document itself). */
-  visit(path: readonly PathKey[], kind: ValueKind): Visit;
+  /**
+   * Called when a value starts in a walked container (and once for the document itself); `at` is
+   * the byte of the stream it starts at.
+   */
+  visit(path: readonly PathKey[], kind: ValueKind, at: number): Visit;
   /**
    * Receives a captured value's raw JSON text, cut to `captureLimit` bytes when longer (then
    * `complete` is false). `raw` may be a view of the caller's chunk: copy it to keep it.

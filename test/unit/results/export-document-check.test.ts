@@ -8,6 +8,7 @@ import {
   type ExportEntry,
 } from '../../../lambda/results/export-document-check.ts';
 import { InvalidJsonError, NotExportDocumentError } from '../../../lambda/results/json-stream-walker.ts';
+import { NeedleScan } from '../../../lambda/results/needle-scan.ts';
 import { exportDocumentStream } from '../../../local/export-document.ts';
 import { chunked, splits, valueText } from './json-arbitraries.ts';
 import { type JsonTree, Members, Raw, render } from './json-render.ts';
@@ -130,6 +131,52 @@ describe('ExportDocumentCheck', () => {
     expect(hook.given).toHaveLength(1);
     expect(hook.given[0]!.object).toHaveLength(1_000);
     expect(hook.given[0]!.complete).toBe(false);
+  });
+});
+
+describe('ExportDocumentCheck with a prefilter', () => {
+  const needles = () => new NeedleScan(['"s1"', '"R"']);
+
+  it('asks only about the entries a needle occurs in, and still counts them all, however it is cut', () => {
+    const doc =
+      '{"objects":[{"self":{"type":"X","id":"x0"},"object":{"v":"s1"}},{"object":{"a":[1,"}"]},"self":{"type":"SOURCE","id":"s1","name":"S"}},' +
+      '{"self":{"type":"X","id":"x2"},"object":{}},{"object":{"b":2},"self":{"type":"RULE","id":"r1","name":"R"}},[],{"self":{"type":"X","id":"x5"}}]}';
+    for (let split = 0; split <= doc.length; split += 2) {
+      const hook = recorder((self) => self?.type === 'SOURCE' || self?.type === 'RULE');
+      const digest = check(chunked(Buffer.from(doc), [split / doc.length]), { entries: hook.entries, prefilter: needles() });
+      expect(digest).toEqual({ objects: 6 });
+      // Entry 0 holds "s1" in its object (a false positive: asked, not wanted); 2 and 5 hold no needle.
+      expect(hook.asked.map(([, index]) => index)).toEqual([0, 1, 3]);
+      expect(hook.given.map((g) => [g.index, g.object.toString(), g.complete])).toEqual([
+        [1, '{"a":[1,"}"]}', true],
+        [3, '{"b":2}', true],
+      ]);
+    }
+  });
+
+  it('still checks the grammar of the entries it does not read', () => {
+    const bad = '{"objects":[{"self":{"type":"X","id":"x0"},"object":{"v":tru}},{"self":{"type":"RULE","id":"r1","name":"R"}}]}';
+    expect(() => check([Buffer.from(bad)], { entries: recorder(() => true).entries, prefilter: needles() })).toThrow(InvalidJsonError);
+    const cut = '{"objects":[{"self":{"type":"RULE","id":"r1","name":"R"},"object":{"v":1}}';
+    expect(() => check([Buffer.from(cut)], { entries: recorder(() => true).entries, prefilter: needles() })).toThrow(InvalidJsonError);
+  });
+
+  it('reads what lies within maxObjectBytes of an entry longer than that', () => {
+    const doc = `{"objects":[{"self":{"type":"RULE","id":"1","name":"R"},"object":{"script":"${'x'.repeat(5_000)}"}}]}`;
+    const hook = recorder(() => true);
+    check(chunked(Buffer.from(doc), 100), { entries: hook.entries, maxObjectBytes: 1_000, prefilter: needles() });
+    expect(hook.asked).toEqual([[{ type: 'RULE', id: '1', name: 'R' }, 0]]);
+    // The object was cut with its entry: handed over as cut, never as whole.
+    expect(hook.given.every((g) => !g.complete)).toBe(true);
+  });
+
+  it('passes over a large generated export asking about only the one entry that holds the needle', async () => {
+    const doc = await generated(2 * 1024 * 1024);
+    const hook = recorder(() => true);
+    const digest = check(chunked(doc, 64), { entries: hook.entries, prefilter: new NeedleScan(['"Transform 4242"']) });
+    expect(digest.objects).toBeGreaterThan(5_000);
+    expect(hook.asked.map(([self]) => self?.name)).toEqual(['Transform 4242']);
+    expect(JSON.parse(hook.given[0]!.object.toString())).toMatchObject({ name: 'Transform 4242' });
   });
 });
 

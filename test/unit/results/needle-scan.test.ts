@@ -1,0 +1,80 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { NeedleScan } from '../../../lambda/results/needle-scan.ts';
+
+/** Scans `text` cut at `cuts`, then asks about each byte: where a needle starts. */
+function starts(needles: string[], text: string, cuts: number[] = []): number[] {
+  const bytes = Buffer.from(text, 'latin1');
+  const scan = new NeedleScan(needles);
+  let from = 0;
+  for (const cut of [...new Set(cuts)].sort((a, b) => a - b)) {
+    if (cut <= from || cut >= bytes.length) continue;
+    scan.scan(bytes.subarray(from, cut));
+    from = cut;
+  }
+  scan.scan(bytes.subarray(from));
+  return [...bytes.keys()].filter((at) => scan.occursWithin(at, at + 1));
+}
+
+/** Every place a needle starts, found the slow way. */
+function naive(needles: string[], text: string): number[] {
+  const lower = text.toLowerCase();
+  const at = new Set<number>();
+  for (const needle of needles) {
+    for (let i = lower.indexOf(needle.toLowerCase()); i >= 0; i = lower.indexOf(needle.toLowerCase(), i + 1)) at.add(i);
+  }
+  return [...at].sort((a, b) => a - b);
+}
+
+describe('NeedleScan', () => {
+  it('finds needles in any case, and characters the pattern language gives meaning to as plain bytes', () => {
+    expect(starts(['"Build (v2) [*]'], 'x"build (V2) [*]" "build (v2) [+]"')).toEqual([1]);
+    expect(starts(['a.b', 'x/y-z'], 'axb a.b X/Y-Z')).toEqual([4, 8]);
+  });
+
+  it('finds a needle cut by a chunk boundary at any byte, once', () => {
+    const text = `{"objects":[{"self":{"id":"2c91808b"}}]}`;
+    for (let cut = 0; cut <= text.length; cut++) expect(starts(['"2c91808b'], text, [cut])).toEqual([26]);
+  });
+
+  it('answers for a span: any needle starting inside it', () => {
+    const scan = new NeedleScan(['needle']);
+    scan.scan(Buffer.from('....needle....needle'));
+    expect(scan.occursWithin(0, 4)).toBe(false);
+    expect(scan.occursWithin(0, 5)).toBe(true);
+    expect(scan.occursWithin(5, 14)).toBe(false);
+    expect(scan.occursWithin(14, 15)).toBe(true);
+    expect(scan.occursWithin(15, 100)).toBe(false);
+  });
+
+  it('refuses an empty needle, which would match everywhere', () => {
+    expect(() => new NeedleScan([])).toThrow(/non-empty/);
+    expect(() => new NeedleScan(['a', ''])).toThrow(/non-empty/);
+  });
+
+  it('finds what indexOf finds, for any needles and any chunking', () => {
+    const letters = fc.constantFrom('a', 'b', 'A', '"', '\\', '.', 'é');
+    const word = fc.array(letters, { minLength: 1, maxLength: 4 }).map((cs) => cs.join(''));
+    fc.assert(
+      fc.property(
+        fc.array(word, { minLength: 1, maxLength: 4 }),
+        fc.array(letters, { maxLength: 60 }).map((cs) => cs.join('')),
+        fc.array(fc.nat(60), { maxLength: 8 }),
+        (needles, text, cuts) => {
+          const latin1 = Buffer.from(text).toString('latin1');
+          const bytes = needles.map((n) => Buffer.from(n).toString('latin1'));
+          // Overlapping needles may hide one another; an entry needs only one, so each found start
+          // must be a real one, and every stretch holding a needle must report one.
+          const found = starts(bytes, latin1, cuts);
+          const real = naive(bytes, latin1);
+          for (const at of found) expect(real).toContain(at);
+          for (const at of real) {
+            const longest = Math.max(...bytes.map((n) => n.length));
+            expect(found.some((f) => f >= at - longest && f <= at + longest)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
