@@ -60,7 +60,7 @@ describe('a redirect an ISC GET does not follow', () => {
       res.on('close', () => clearInterval(timer));
     });
     await expect(isc.client.getJson('/beta/sp-config/import/j1', ctx())).rejects.toMatchObject({ code: 'IscRedirectRefused' });
-    for (let i = 0; i < 40 && closed === undefined; i++) await sleep(5);
+    for (let i = 0; i < 200 && closed === undefined; i++) await sleep(5);
     expect(closed).toEqual({ finished: false });
   });
 });
