@@ -25,13 +25,8 @@ export class BoundedBytes {
     this.#size += take;
   }
 
-  /** What was kept, with `buf[start, end)` added: a view of `buf` when nothing was kept before. */
+  /** What was kept, with `buf[start, end)` added (it spans chunks, so it is always a copy). */
   finish(buf: Uint8Array, start: number, end: number): Buffer {
-    if (this.#parts.length === 0) {
-      const take = Math.min(end - start, this.#limit);
-      if (take < end - start) this.#complete = false;
-      return Buffer.from(buf.buffer, buf.byteOffset + start, take);
-    }
     this.add(buf, start, end);
     return Buffer.concat(this.#parts, this.#size);
   }

@@ -31,9 +31,7 @@ export function readableText(raw: Buffer, complete: boolean, limit: number): { t
   return { text: shorten(text, limit, truncated), truncated };
 }
 
-/** A name-like field (`type`, `id`, `name`, `key`): a string, or a number's text; else ''. */
-export function nameText(raw: Buffer, complete: boolean, limit: number): string {
-  if (isJsonString(raw)) return shorten(decodeJsonString(raw, complete), limit, !complete);
-  const c = raw[0]!;
-  return c === 0x2d || (c >= 0x30 && c <= 0x39) ? shorten(raw.toString('latin1'), limit, !complete) : '';
+/** A message's `key`: a string, shortened to `limit`; null when it is anything else. */
+export function keyText(raw: Buffer, complete: boolean, limit: number): string | null {
+  return isJsonString(raw) ? shorten(decodeJsonString(raw, complete), limit, !complete) : null;
 }

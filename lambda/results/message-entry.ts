@@ -1,5 +1,5 @@
 import { DETAIL_TEXT_LIMIT, type MessageSample, TEXT_LIMIT } from '../domain/summary.ts';
-import { isJsonNull, isJsonString, nameText, readableText } from './captured-text.ts';
+import { isJsonNull, isJsonString, keyText, readableText } from './captured-text.ts';
 import { NAME_LIMIT } from './object-ref.ts';
 
 // A message of a results list (infos, warnings, errors), read field by field and decoded as the
@@ -22,7 +22,7 @@ export class MessageEntry {
   }
 
   field(name: string, raw: Buffer, complete: boolean): void {
-    if (name === 'key') this.#key = isJsonString(raw) ? nameText(raw, complete, NAME_LIMIT) : null;
+    if (name === 'key') this.#key = keyText(raw, complete, NAME_LIMIT);
     else if (name === 'text') this.#text = isJsonNull(raw) ? '' : readableText(raw, complete, TEXT_LIMIT).text;
     else {
       const detail = isJsonNull(raw) ? null : readableText(raw, complete, DETAIL_TEXT_LIMIT);
