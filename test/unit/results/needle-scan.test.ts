@@ -47,6 +47,29 @@ describe('NeedleScan', () => {
     expect(scan.occursWithin(15, 100)).toBe(false);
   });
 
+  it('keeps what it found in order when a needle spanning chunks starts before one found earlier', () => {
+    const scan = new NeedleScan(['abcdef', 'cd']);
+    scan.scan(Buffer.from('..abcd'));
+    scan.scan(Buffer.from('ef..'));
+    expect(scan.occursWithin(2, 3)).toBe(true);
+    expect(scan.occursWithin(3, 4)).toBe(false);
+    expect(scan.occursWithin(4, 5)).toBe(true);
+    expect(scan.occursWithin(5, 100)).toBe(false);
+  });
+
+  it('answers every span of a long stream with thousands of needles found, asked in order', () => {
+    // Entries of varying length, every third holding the needle; chunks of odd sizes.
+    const entries = Array.from({ length: 5_000 }, (_, i) => `{"n":"${i % 3 === 0 ? 'Needle' : 'other'}${'x'.repeat(i % 7)}"}`);
+    const text = Buffer.from(entries.join(','));
+    const scan = new NeedleScan(['"needle']);
+    for (let at = 0; at < text.length; at += 997) scan.scan(text.subarray(at, at + 997));
+    let start = 0;
+    entries.forEach((entry, i) => {
+      expect(scan.occursWithin(start, start + entry.length)).toBe(i % 3 === 0);
+      start += entry.length + 1;
+    });
+  });
+
   it('refuses an empty needle, which would match everywhere', () => {
     expect(() => new NeedleScan([])).toThrow(/non-empty/);
     expect(() => new NeedleScan(['a', ''])).toThrow(/non-empty/);
