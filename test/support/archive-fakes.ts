@@ -24,6 +24,11 @@ export function recordingLog(): Log & { readonly lines: LogLine[] } {
 }
 
 /** A deadline of `budgetMs` from `start` whose sleeps advance a virtual clock instead of waiting. */
+/** The flow's S3 calls end at the deadline on the wall clock, so a flow test's virtual clock starts at the real now (to the second). */
+export function wallClockNow(): Date {
+  return new Date(Math.floor(Date.now() / 1000) * 1000);
+}
+
 export function virtualDeadline(budgetMs = 600_000, start = Date.parse('2026-12-01T10:00:00.000Z')) {
   let now = start;
   const sleeps: number[] = [];

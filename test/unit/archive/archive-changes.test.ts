@@ -4,7 +4,7 @@ import { archiveJob } from '../../../lambda/archive/archive-job.ts';
 import { archiveKeys } from '../../../lambda/contract/archive-keys.ts';
 import type { IscClient } from '../../../lambda/isc/isc-client.ts';
 import { completeResults } from '../../../local/import-results.ts';
-import { archiveDeps, fakeIsc, recordingLog, virtualDeadline } from '../../support/archive-fakes.ts';
+import { archiveDeps, fakeIsc, recordingLog, virtualDeadline, wallClockNow } from '../../support/archive-fakes.ts';
 import { iscError, scriptedIsc } from '../../support/archive-restore-isc.ts';
 import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
 
@@ -19,8 +19,7 @@ afterAll(async () => {
   await s3?.close();
 });
 
-// The flow's S3 calls end at the deadline on the wall clock, so the virtual clock starts at the real now.
-const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
+const NOW = wallClockNow();
 const hex = () => randomBytes(16).toString('hex');
 const keys = (jobId: string) => archiveKeys('sp-config/', 'acme', jobId);
 const SOURCE = { type: 'SOURCE', id: '2c9180835d2e5168015d32f890ca1581', name: 'Active Directory' };

@@ -4,7 +4,7 @@ import { type Archived, type ArchiveResult, archiveJob } from '../../../lambda/a
 import { archiveKeys } from '../../../lambda/contract/archive-keys.ts';
 import type { ArchiveStore } from '../../../lambda/storage/archive-store.ts';
 import { completeResults, failedResults } from '../../../local/import-results.ts';
-import { archiveDeps, type FakeIscJob, fakeIsc, recordingLog, virtualDeadline } from '../../support/archive-fakes.ts';
+import { archiveDeps, type FakeIscJob, fakeIsc, recordingLog, virtualDeadline, wallClockNow } from '../../support/archive-fakes.ts';
 import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
 
 // The archive flow against the real local S3 (conditional writes enforced) and an ISC that serves
@@ -18,8 +18,7 @@ afterAll(async () => {
   await s3?.close();
 });
 
-// The flow's S3 calls end at the deadline on the wall clock, so the virtual clock starts at the real now.
-const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
+const NOW = wallClockNow();
 const hex = () => randomBytes(16).toString('hex');
 const keys = (jobId: string) => archiveKeys('sp-config/', 'acme', jobId);
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');

@@ -7,7 +7,7 @@ import { IscError } from '../../../lambda/core/errors.ts';
 import { startRestore } from '../../../lambda/restore/restore-job.ts';
 import { listRestores } from '../../../lambda/restore/restore-records.ts';
 import { completeResults } from '../../../local/import-results.ts';
-import { archiveDeps, recordingLog, virtualDeadline } from '../../support/archive-fakes.ts';
+import { archiveDeps, recordingLog, virtualDeadline, wallClockNow } from '../../support/archive-fakes.ts';
 import { type ScriptedIscOptions, scriptedIsc } from '../../support/archive-restore-isc.ts';
 import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
 
@@ -22,8 +22,7 @@ afterAll(async () => {
   await s3?.close();
 });
 
-// The flow's S3 calls end at the deadline on the wall clock, so the virtual clock starts at the real now.
-const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
+const NOW = wallClockNow();
 const hex = () => randomBytes(16).toString('hex');
 const keys = (jobId: string) => archiveKeys('sp-config/', 'acme', jobId);
 const RESTORE_JOB = 'c0ffee00c0ffee00c0ffee00c0ffee00';
