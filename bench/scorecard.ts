@@ -19,14 +19,15 @@ export class Scorecard {
   record(name: string, unit: string, value: number, floor: number, target: number, options: { exact?: boolean; note?: string } = {}): Case {
     // The ratio is of the figures as reported, so anyone can check it from the table.
     const [shownValue, shownFloor] = [round(value, 2), round(floor, 2)];
-    const ratio = shownValue / shownFloor;
+    // Judged on the ratio as shown too, so a verdict never contradicts its own table (1.1002 shows 1.1).
+    const ratio = round(shownValue / shownFloor, 3);
     const compare = options.exact ? '=' : '<=';
     const c: Case = {
       name,
       unit,
       value: shownValue,
       floor: shownFloor,
-      ratio: round(ratio, 3),
+      ratio,
       target,
       compare,
       pass: compare === '=' ? ratio === target : ratio <= target,
