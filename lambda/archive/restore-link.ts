@@ -1,4 +1,5 @@
 import type { ArchiveKeys } from '../contract/archive-keys.ts';
+import { readStoredJson } from '../core/stored-json.ts';
 import type { ArchiveStore } from '../storage/archive-store.ts';
 import type { RestoreLink } from './manifest.ts';
 
@@ -9,14 +10,10 @@ import type { RestoreLink } from './manifest.ts';
 export async function readRestoreLink(store: ArchiveStore, keys: ArchiveKeys): Promise<RestoreLink | null> {
   const stored = await store.get(keys.restoreLink);
   if (!stored) return null;
-  let parsed: Partial<RestoreLink>;
-  try {
-    parsed = JSON.parse(stored.body.toString('utf8')) as Partial<RestoreLink>;
-  } catch {
-    // An unreadable link must not block the archive on every retry: the job is archived as an ordinary import.
-    return null;
-  }
+  // An unreadable link must not block the archive on every retry: the job is archived as an ordinary import.
+  const parsed = readStoredJson(stored.body) as Partial<RestoreLink> | undefined;
   if (
+    !parsed ||
     typeof parsed.of !== 'string' ||
     typeof parsed.preview !== 'boolean' ||
     typeof parsed.selection !== 'object' ||

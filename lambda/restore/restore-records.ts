@@ -1,6 +1,7 @@
 import type { RestoreLink } from '../archive/manifest.ts';
 import type { ArchiveKeys } from '../contract/archive-keys.ts';
 import { CONTENT_TYPES } from '../contract/constants.ts';
+import { readStoredJson } from '../core/stored-json.ts';
 import type { ArchiveStore } from '../storage/archive-store.ts';
 
 // What the restore routes write in S3 besides the archives themselves:
@@ -31,7 +32,7 @@ export async function listRestores(store: ArchiveStore, originalKeys: ArchiveKey
   for (const key of keys) {
     const stored = await store.get(key);
     if (!stored) continue;
-    const entry = readJson(stored.body) as Partial<RestoreEntry> | undefined;
+    const entry = readStoredJson(stored.body) as Partial<RestoreEntry> | undefined;
     if (entry && typeof entry.jobId === 'string' && typeof entry.preview === 'boolean' && typeof entry.at === 'string') {
       entries.push({ jobId: entry.jobId, preview: entry.preview, at: entry.at, previewJobId: entry.previewJobId ?? null });
     }
@@ -56,7 +57,7 @@ export async function lockApply(
   if (await store.putConditional(key, json({ state: 'SUBMITTING', by, at }), CONTENT_TYPES.json, { ifNoneMatch: '*' })) return undefined;
   const found = await store.get(key);
   // An unreadable lock still means an apply may have reached ISC: treat it as being submitted.
-  const record = found ? (readJson(found.body) as ApplyRecord | undefined) : undefined;
+  const record = found ? (readStoredJson(found.body) as ApplyRecord | undefined) : undefined;
   return record?.state === 'SUBMITTED' || record?.state === 'SUBMITTING' ? record : { state: 'SUBMITTING', by: 'unknown', at };
 }
 
@@ -73,14 +74,6 @@ export async function markApplied(
 /** ISC surely did not receive the apply (refused before sending, or the backup failed its check): allow another. */
 export async function unlockApply(store: ArchiveStore, originalKeys: ArchiveKeys, previewJobId: string): Promise<void> {
   await store.remove(originalKeys.restoreApply(previewJobId));
-}
-
-function readJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 function json(value: unknown): Buffer {

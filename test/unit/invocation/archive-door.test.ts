@@ -73,7 +73,7 @@ describe('a job another delivery is archiving', () => {
       'taker',
     );
     expect(answer).toMatchObject({ outcome: 'ARCHIVED', jobId });
-    expect(await s3.read(keysOf(jobId).manifest)).toBeDefined();
+    expect(JSON.parse(String(await s3.read(keysOf(jobId).manifest)))).toMatchObject({ jobId, status: 'COMPLETE' });
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
   });
 });
