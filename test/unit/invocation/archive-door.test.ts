@@ -52,9 +52,11 @@ describe('a job another delivery is archiving', () => {
     const manifest = (await s3.read(keysOf(jobId).manifest))!;
     await s3.s3.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: keysOf(jobId).manifest }));
     events.resetHistory();
-    await holdLease(jobId, 20_000);
+    // A lease short enough that the watcher's first look-again comes soon (it sleeps until just
+    // past the holder's deadline), long enough to be still held when this delivery reads it.
+    await holdLease(jobId, 600);
     // The other delivery finishes while this one watches.
-    const finishing = new Promise<void>((resolve) => setTimeout(() => void s3.write(keysOf(jobId).manifest, manifest).then(resolve), 400));
+    const finishing = new Promise<void>((resolve) => setTimeout(() => void s3.write(keysOf(jobId).manifest, manifest).then(resolve), 200));
 
     const answer = await archiveInBackground({ action: 'archive', jobId, force: true }, runtime, lambdaClock(60_000), 'second');
     await finishing;
@@ -65,7 +67,7 @@ describe('a job another delivery is archiving', () => {
 
   it('is taken over once that delivery’s deadline has passed without a manifest', async () => {
     const jobId = hex();
-    await holdLease(jobId, 1_200);
+    await holdLease(jobId, 500);
     const answer = await archiveInBackground(
       { action: 'archive', jobId, force: false },
       rt(jobId, { statuses: ['COMPLETE'], results: completeResults() }),
@@ -75,6 +77,8 @@ describe('a job another delivery is archiving', () => {
     expect(answer).toMatchObject({ outcome: 'ARCHIVED', jobId });
     expect(JSON.parse(String(await s3.read(keysOf(jobId).manifest)))).toMatchObject({ jobId, status: 'COMPLETE' });
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+    // It watched the holder first rather than taking a lease that was still live.
+    expect(output().some((l) => l.holder === 'req-other')).toBe(true);
   });
 });
 
