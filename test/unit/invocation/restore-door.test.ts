@@ -64,9 +64,10 @@ const metricLine = () => {
 describe('a restore preview', () => {
   it('asks for a preview (no preview job) and answers 202 with the restore job', async () => {
     vi.mocked(submitRestore).mockResolvedValue(started(true));
+    const runtime = rt();
     const response = await answerApi(
       { source: 'api', format: 'http', work: { action: 'restore-preview', jobId: ORIGINAL, types: ['SOURCE'] } },
-      rt(),
+      runtime,
       lambdaClock(900_000),
       'req-1',
     );
@@ -74,7 +75,8 @@ describe('a restore preview', () => {
     expect(JSON.parse(response.body)).toEqual(started(true));
     const [request, deps, deadline] = vi.mocked(submitRestore).mock.calls[0]!;
     expect(request).toEqual({ jobId: ORIGINAL, types: ['SOURCE'], previewJobId: undefined, requestId: 'req-1' });
-    expect(deps.log).toBeDefined();
+    // The restore runs on this container's clients and settings, not on new ones.
+    expect(deps).toMatchObject({ isc: runtime.isc, store: runtime.store, config: runtime.config });
     // The API's budget caps the deadline, however long the invocation may run.
     expect(deadline.endsAt() - Date.now()).toBeLessThanOrEqual(API_BUDGET_MS);
     expect(deadline.endsAt() - Date.now()).toBeGreaterThan(API_BUDGET_MS - 1_000);
