@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll } from 'vitest';
 import { type ArchiveStore, s3ArchiveStore } from '../../lambda/storage/archive-store.ts';
 import { LOCAL_S3_CREDENTIALS, startLocalS3 } from '../../local/s3-server.ts';
 
@@ -59,4 +60,19 @@ export async function startLocalS3Store(): Promise<LocalS3Store> {
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One local S3 for the calling test file: started before its first test (handed to `started`,
+ * which keeps it), closed after its last.
+ */
+export function useLocalS3Store(started: (store: LocalS3Store) => void): void {
+  let store: LocalS3Store | undefined;
+  beforeAll(async () => {
+    store = await startLocalS3Store();
+    started(store);
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
 }

@@ -1,23 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { archiveJob } from '../../../lambda/archive/archive-job.ts';
 import { archiveKeys } from '../../../lambda/contract/archive-keys.ts';
 import type { IscClient } from '../../../lambda/isc/isc-client.ts';
 import { completeResults } from '../../../local/import-results.ts';
 import { archiveDeps, fakeIsc, recordingLog, virtualDeadline, wallClockNow } from '../../support/archive-fakes.ts';
 import { iscError, scriptedIsc } from '../../support/archive-restore-isc.ts';
-import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
+import { type LocalS3Store, useLocalS3Store } from '../../support/local-s3-store.ts';
 
 // The archive flow with the changes on: the after-state export of the touched objects, compared
 // with the pre-import backup read from the same bytes that are stored.
 
 let s3: LocalS3Store;
-beforeAll(async () => {
-  s3 = await startLocalS3Store();
-});
-afterAll(async () => {
-  await s3?.close();
-});
+useLocalS3Store((store) => (s3 = store));
 
 const NOW = wallClockNow();
 const hex = () => randomBytes(16).toString('hex');

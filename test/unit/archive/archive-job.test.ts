@@ -1,22 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Archived, type ArchiveResult, archiveJob } from '../../../lambda/archive/archive-job.ts';
 import { archiveKeys } from '../../../lambda/contract/archive-keys.ts';
 import type { ArchiveStore } from '../../../lambda/storage/archive-store.ts';
 import { completeResults, failedResults } from '../../../local/import-results.ts';
 import { archiveDeps, type FakeIscJob, fakeIsc, recordingLog, virtualDeadline, wallClockNow } from '../../support/archive-fakes.ts';
-import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
+import { type LocalS3Store, useLocalS3Store } from '../../support/local-s3-store.ts';
 
 // The archive flow against the real local S3 (conditional writes enforced) and an ISC that serves
 // documents from memory: what is written, in which order, and what is never written.
 
 let s3: LocalS3Store;
-beforeAll(async () => {
-  s3 = await startLocalS3Store();
-});
-afterAll(async () => {
-  await s3?.close();
-});
+useLocalS3Store((store) => (s3 = store));
 
 const NOW = wallClockNow();
 const hex = () => randomBytes(16).toString('hex');

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AfterStateUnavailable, exportAfterState, exportPollInterval } from '../../../lambda/archive/after-state-step.ts';
 import { awaitOtherDelivery } from '../../../lambda/archive/await-other-delivery.ts';
 import { archiveBackup, backupSkipped } from '../../../lambda/archive/backup-step.ts';
@@ -17,17 +17,12 @@ import type { ImportStatus } from '../../../lambda/isc/job-status.ts';
 import { InvalidJsonError } from '../../../lambda/results/invalid-json-error.ts';
 import { archiveDeps, recordingLog, virtualDeadline } from '../../support/archive-fakes.ts';
 import { iscError, type ScriptedIscOptions, scriptedIsc } from '../../support/archive-restore-isc.ts';
-import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
+import { type LocalS3Store, useLocalS3Store } from '../../support/local-s3-store.ts';
 
 // The archive flow's steps one by one, against the real local S3 and an in-memory ISC.
 
 let s3: LocalS3Store;
-beforeAll(async () => {
-  s3 = await startLocalS3Store();
-});
-afterAll(async () => {
-  await s3?.close();
-});
+useLocalS3Store((store) => (s3 = store));
 
 const NOW = new Date('2026-12-01T10:00:00.000Z');
 const hex = () => randomBytes(16).toString('hex');

@@ -1,21 +1,16 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type DocumentRead, readWhileStoring, uploadChecked } from '../../../lambda/archive/checked-upload.ts';
 import type { Deadline } from '../../../lambda/core/deadline.ts';
 import type { StoredObject } from '../../../lambda/storage/archive-store.ts';
-import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
+import { type LocalS3Store, useLocalS3Store } from '../../support/local-s3-store.ts';
 
 // A document's two stages (read whole and checked; stored), and the gate that keeps every write
 // behind the claim, against the real local S3.
 
 let s3: LocalS3Store;
-beforeAll(async () => {
-  s3 = await startLocalS3Store();
-});
-afterAll(async () => {
-  await s3?.close();
-});
+useLocalS3Store((store) => (s3 = store));
 
 const deadline: Deadline = { remainingMs: () => 60_000, endsAt: () => Date.now() + 60_000, sleep: async () => true };
 const sha = (b: string) => createHash('sha256').update(b).digest('hex');

@@ -1,21 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ArchiveClaim, ArchivedMeanwhileError, ClaimBusyError, manifestArchivedSince } from '../../../lambda/archive/claim.ts';
 import { CLAIM_TAG } from '../../../lambda/contract/constants.ts';
 import { silentLog } from '../../../lambda/core/log.ts';
 import type { ArchiveStore, PutOptions } from '../../../lambda/storage/archive-store.ts';
-import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
+import { type LocalS3Store, useLocalS3Store } from '../../support/local-s3-store.ts';
 
 // The claim's details an operator or the lifecycle rule relies on: its tag, its errors, when a
 // finished holder's claim may be taken over, what an unreadable claim counts as.
 
 let s3: LocalS3Store;
-beforeAll(async () => {
-  s3 = await startLocalS3Store();
-});
-afterAll(async () => {
-  await s3?.close();
-});
+useLocalS3Store((store) => (s3 = store));
 
 const NOW = Date.parse('2026-12-01T10:00:00.000Z');
 const folder = () => `sp-config/acme/imports/${randomUUID().replace(/-/g, '')}/`;

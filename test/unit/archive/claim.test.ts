@@ -1,20 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ArchiveClaim, type ClaimHolder } from '../../../lambda/archive/claim.ts';
 import type { Log } from '../../../lambda/core/log.ts';
 import type { ArchiveStore, ConditionalWrite } from '../../../lambda/storage/archive-store.ts';
-import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
+import { type LocalS3Store, useLocalS3Store } from '../../support/local-s3-store.ts';
 
 // The claim against a real local S3 that enforces conditional writes as S3 does: no fake that
 // shares the code's assumptions decides who wins.
 
 let s3: LocalS3Store;
-beforeAll(async () => {
-  s3 = await startLocalS3Store();
-});
-afterAll(async () => {
-  await s3?.close();
-});
+useLocalS3Store((store) => (s3 = store));
 
 const NOW = Date.parse('2026-12-01T10:00:00.000Z');
 const key = () => `sp-config/acme/imports/${randomUUID().replace(/-/g, '')}/.archiving`;

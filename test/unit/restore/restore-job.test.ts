@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildManifest, type Manifest, type ManifestObject } from '../../../lambda/archive/manifest.ts';
 import { archiveKeys } from '../../../lambda/contract/archive-keys.ts';
 import { CONTENT_TYPES } from '../../../lambda/contract/constants.ts';
@@ -9,18 +9,13 @@ import { listRestores } from '../../../lambda/restore/restore-records.ts';
 import { completeResults } from '../../../local/import-results.ts';
 import { archiveDeps, recordingLog, virtualDeadline, wallClockNow } from '../../support/archive-fakes.ts';
 import { type ScriptedIscOptions, scriptedIsc } from '../../support/archive-restore-isc.ts';
-import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
+import { type LocalS3Store, useLocalS3Store } from '../../support/local-s3-store.ts';
 
 // Restoring an import from its archived backup, against the real local S3 and an ISC that reads the
 // submitted backup whole: what is sent, what is refused before ISC hears of it, what is recorded.
 
 let s3: LocalS3Store;
-beforeAll(async () => {
-  s3 = await startLocalS3Store();
-});
-afterAll(async () => {
-  await s3?.close();
-});
+useLocalS3Store((store) => (s3 = store));
 
 const NOW = wallClockNow();
 const hex = () => randomBytes(16).toString('hex');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildManifest, type Manifest, type ManifestObject } from '../../../lambda/archive/manifest.ts';
 import { archiveKeys } from '../../../lambda/contract/archive-keys.ts';
 import { CONTENT_TYPES } from '../../../lambda/contract/constants.ts';
@@ -16,17 +16,12 @@ import {
 import { completeResults } from '../../../local/import-results.ts';
 import { archiveDeps, recordingLog, virtualDeadline } from '../../support/archive-fakes.ts';
 import { scriptedIsc } from '../../support/archive-restore-isc.ts';
-import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
+import { type LocalS3Store, useLocalS3Store } from '../../support/local-s3-store.ts';
 
 // What the restore routes keep in S3 beside the archives, and the refresh of the original's report.
 
 let s3: LocalS3Store;
-beforeAll(async () => {
-  s3 = await startLocalS3Store();
-});
-afterAll(async () => {
-  await s3?.close();
-});
+useLocalS3Store((store) => (s3 = store));
 
 const hex = () => randomBytes(16).toString('hex');
 const keys = (jobId: string) => archiveKeys('sp-config/', 'acme', jobId);
