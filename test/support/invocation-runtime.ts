@@ -3,6 +3,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { vi } from 'vitest';
 import { loadConfig } from '../../lambda/contract/config.ts';
+import type { handler as Handler } from '../../lambda/handler.ts';
 import type { Runtime } from '../../lambda/invocation/runtime.ts';
 import type { IscClient } from '../../lambda/isc/isc-client.ts';
 import type { LocalS3Store } from './local-s3-store.ts';
@@ -49,4 +50,27 @@ export function captureOutput(): () => Record<string, any>[] {
       .flatMap((p) => p.split('\n'))
       .filter((l) => l.trim().startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, any>);
+}
+
+const savedEnv = { ...process.env };
+
+/** Puts process.env back as it was when this module was first imported. */
+export function restoreProcessEnv(): void {
+  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+  Object.assign(process.env, savedEnv);
+}
+
+/**
+ * A fresh copy of the handler, which builds its runtime from process.env when it is imported (a
+ * cold start): `env` over the saved environment, without the variables that would select a bucket,
+ * a secret or a deployed function of their own.
+ */
+export async function freshHandler(env: Record<string, string>): Promise<typeof Handler> {
+  restoreProcessEnv();
+  delete process.env.ARCHIVE_BUCKET;
+  delete process.env.ISC_SECRET_ID;
+  delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+  Object.assign(process.env, env);
+  vi.resetModules();
+  return (await import('../../lambda/handler.ts')).handler;
 }

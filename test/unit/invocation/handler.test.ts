@@ -1,30 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { archiveKeys } from '../../../lambda/contract/archive-keys.ts';
+import { DEFAULTS } from '../../../lambda/contract/constants.ts';
 import type { handler as Handler } from '../../../lambda/handler.ts';
 import { LOCAL_S3_CREDENTIALS } from '../../../local/s3-server.ts';
 import { routeEvent, sqsEvent } from '../../support/events.ts';
-import { captureOutput } from '../../support/invocation-runtime.ts';
+import { captureOutput, freshHandler, restoreProcessEnv } from '../../support/invocation-runtime.ts';
 import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
 
 // The handler builds its runtime from process.env when it is first imported: each block sets the
-// environment, imports a fresh copy, and drives it with events as AWS sends them. Only routes that
-// need S3 alone are driven here (the local S3); archiving through ISC is the integration tests' part.
+// environment, imports a fresh copy, and drives it with events as AWS sends them. Routes that need
+// S3 alone are driven here (the local S3); archiving through a local ISC is handler-archive.test.ts.
 
 const hex = () => randomBytes(16).toString('hex');
 const context = (awsRequestId?: string) => ({ getRemainingTimeInMillis: () => 60_000, ...(awsRequestId ? { awsRequestId } : {}) });
-const saved = { ...process.env };
 let output: () => Record<string, any>[];
-
-async function freshHandler(env: Record<string, string>): Promise<typeof Handler> {
-  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-  Object.assign(process.env, saved);
-  delete process.env.ARCHIVE_BUCKET;
-  delete process.env.ISC_SECRET_ID;
-  delete process.env.AWS_LAMBDA_FUNCTION_NAME;
-  Object.assign(process.env, env);
-  vi.resetModules();
-  return (await import('../../../lambda/handler.ts')).handler;
-}
 
 beforeEach(() => {
   output = captureOutput();
@@ -33,8 +23,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 afterAll(() => {
-  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-  Object.assign(process.env, saved);
+  restoreProcessEnv();
 });
 
 const body = (response: unknown) => JSON.parse((response as { body: string }).body) as Record<string, any>;
@@ -131,6 +120,38 @@ describe('a configured deployment', () => {
         .filter((l) => l.message === 'Request failed')
         .at(-1)!.jobId,
     ).toBeUndefined();
+  });
+
+  it('answers a stored object it cannot read as a manifest with 500, logged with the job and counted as unexpected', async () => {
+    const jobId = hex();
+    await s3.write(archiveKeys(DEFAULTS.prefix, 'acme', jobId).manifest, '{"not":"a manifest"}');
+    const response = await handler(routeEvent('status', jobId), context('dd-ee'));
+    expect(response).toMatchObject({ statusCode: 500 });
+    expect(body(response)).toMatchObject({ trackingId: 'ddee' });
+    // The error itself knows no job: the line names it because the invocation does.
+    expect(output().find((l) => l.message === 'Request failed')).toMatchObject({
+      level: 'ERROR',
+      errorName: 'Error',
+      errorMessage: expect.stringContaining('not an archiver manifest'),
+      jobId,
+      function_request_id: 'dd-ee',
+    });
+    expect(metricLines().find((l) => l.FailureKind)).toMatchObject({ FailureKind: 'Unexpected', Failures: 1 });
+    // The next invocation, a queue batch, is about no job: its lines do not name this one.
+    await handler(sqsEvent([{ messageId: 'm1', body: '{' }]), context('ff'));
+    const refused = output().find((l) => l.message === 'A queue message is not a request');
+    expect(refused).toMatchObject({ messageId: 'm1', function_request_id: 'ff' });
+    expect(refused).not.toHaveProperty('jobId');
+  });
+
+  it('rethrows whatever a direct invoke throws as it is, even a thrown nothing', async () => {
+    const event = {
+      get jobId(): string {
+        throw undefined;
+      },
+    };
+    await expect(handler(event, context('r'))).rejects.toBeUndefined();
+    expect(metricLines().find((l) => l.FailureKind)).toMatchObject({ FailureKind: 'Unexpected' });
   });
 
   it('answers a queue batch with the records to retry', async () => {
