@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { archiveKeys } from '../../../lambda/contract/archive-keys.ts';
 import { TimeBudgetError } from '../../../lambda/core/errors.ts';
 import { answerApi } from '../../../lambda/invocation/api-door.ts';
@@ -10,30 +9,15 @@ import type { ApiRequest } from '../../../lambda/invocation/requests.ts';
 import { metrics } from '../../../lambda/invocation/runtime.ts';
 import { completeResults } from '../../../local/import-results.ts';
 import { type FakeIscJob, fakeIsc } from '../../support/archive-fakes.ts';
-import { captureOutput, invocationRuntime, lambdaClock } from '../../support/invocation-runtime.ts';
-import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
+import { useDoorTestBed } from '../../support/door-test-bed.ts';
+import { invocationRuntime, lambdaClock } from '../../support/invocation-runtime.ts';
+import type { LocalS3Store } from '../../support/local-s3-store.ts';
 
 // The API door against the real local S3: reads answer 404 until archived, POST archives within
 // the API's budget or answers 202 and hands off, and every answer has the shape the contract names.
 
-const lambda = mockClient(LambdaClient);
 let s3: LocalS3Store;
-let output: () => Record<string, any>[];
-beforeAll(async () => {
-  s3 = await startLocalS3Store();
-});
-afterAll(async () => {
-  await s3?.close();
-});
-beforeEach(() => {
-  lambda.reset();
-  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
-  output = captureOutput();
-});
-afterEach(() => {
-  metrics.flush();
-  vi.restoreAllMocks();
-});
+const { lambda, output } = useDoorTestBed((store) => (s3 = store));
 
 const hex = () => randomBytes(16).toString('hex');
 const api = (work: ApiRequest['work']): ApiRequest => ({ source: 'api', format: 'rest', work });

@@ -1,42 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { archiveKeys } from '../../../lambda/contract/archive-keys.ts';
 import { archiveInBackground } from '../../../lambda/invocation/archive-door.ts';
 import { metrics } from '../../../lambda/invocation/runtime.ts';
 import { completeResults } from '../../../local/import-results.ts';
 import { type FakeIscJob, fakeIsc } from '../../support/archive-fakes.ts';
-import { captureOutput, invocationRuntime, lambdaClock } from '../../support/invocation-runtime.ts';
-import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
+import { useDoorTestBed } from '../../support/door-test-bed.ts';
+import { invocationRuntime, lambdaClock } from '../../support/invocation-runtime.ts';
+import type { LocalS3Store } from '../../support/local-s3-store.ts';
 
 // The asynchronous door beyond the happy path: a job another delivery holds (watched, then either
 // found archived or taken over), a wait that is already overdue, and what an archive tells
 // operators (its log line, its metrics, the archived event).
 
-const lambda = mockClient(LambdaClient);
-const events = mockClient(EventBridgeClient);
 let s3: LocalS3Store;
-let output: () => Record<string, any>[];
-beforeAll(async () => {
-  s3 = await startLocalS3Store();
-});
-afterAll(async () => {
-  await s3?.close();
-});
-beforeEach(() => {
-  lambda.reset();
-  events.reset();
-  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
-  events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
-  output = captureOutput();
-});
-afterEach(() => {
-  metrics.flush();
-  vi.restoreAllMocks();
-});
+const { lambda, events, output } = useDoorTestBed((store) => (s3 = store));
 
 const hex = () => randomBytes(16).toString('hex');
 const rt = (jobId: string, job: FakeIscJob, env: Record<string, string> = {}) => invocationRuntime(s3, fakeIsc(jobId, job), env);

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { archiveKeys } from '../../../lambda/contract/archive-keys.ts';
 import { loadConfig } from '../../../lambda/contract/config.ts';
 import { archiveInBackground } from '../../../lambda/invocation/archive-door.ts';
@@ -12,31 +11,14 @@ import type { Runtime } from '../../../lambda/invocation/runtime.ts';
 import { answerBatch } from '../../../lambda/invocation/sqs-door.ts';
 import { completeResults } from '../../../local/import-results.ts';
 import { type FakeIscJob, fakeIsc } from '../../support/archive-fakes.ts';
-import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
+import { useDoorTestBed } from '../../support/door-test-bed.ts';
+import type { LocalS3Store } from '../../support/local-s3-store.ts';
 
 // The doors of asynchronous deliveries (direct invoke, EventBridge, the queue) with the real local
 // S3 and mocked Lambda, SQS and EventBridge clients: hand-offs, continuations, batch answers.
 
-const lambda = mockClient(LambdaClient);
-const sqs = mockClient(SQSClient);
-const events = mockClient(EventBridgeClient);
 let s3: LocalS3Store;
-beforeAll(async () => {
-  s3 = await startLocalS3Store();
-});
-afterAll(async () => {
-  await s3?.close();
-});
-beforeEach(() => {
-  lambda.reset();
-  sqs.reset();
-  events.reset();
-  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
-  sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
-  events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
-  // The doors log through the module's Powertools logger; keep test output readable.
-  vi.spyOn(process.stdout, 'write').mockImplementation((() => true) as never);
-});
+const { lambda, sqs, events } = useDoorTestBed((store) => (s3 = store));
 
 const hex = () => randomBytes(16).toString('hex');
 const clock = (ms: number) => ({ getRemainingTimeInMillis: () => ms });

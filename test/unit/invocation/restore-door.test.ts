@@ -1,7 +1,5 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { API_BUDGET_MS } from '../../../lambda/contract/constants.ts';
 import { RestoreRefusedError } from '../../../lambda/core/errors.ts';
 import { answerApi } from '../../../lambda/invocation/api-door.ts';
@@ -10,8 +8,9 @@ import { metrics } from '../../../lambda/invocation/runtime.ts';
 import { answerBatch } from '../../../lambda/invocation/sqs-door.ts';
 import { type RestoreStarted, startRestore as submitRestore } from '../../../lambda/restore/restore-job.ts';
 import { fakeIsc } from '../../support/archive-fakes.ts';
-import { captureOutput, invocationRuntime, lambdaClock } from '../../support/invocation-runtime.ts';
-import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
+import { useDoorTestBed } from '../../support/door-test-bed.ts';
+import { invocationRuntime, lambdaClock } from '../../support/invocation-runtime.ts';
+import type { LocalS3Store } from '../../support/local-s3-store.ts';
 
 // The restore door: what it asks the restore flow for, the hand-off of the restore job's archive,
 // the metric, and the answer. The restore flow itself is tested in test/unit/restore/; here it is
@@ -22,27 +21,10 @@ const ORIGINAL = 'ef38f94347e94562b5bb8424a56397d8';
 const RESTORE_JOB = '4fb105031c4946038f8d886e1f6aa47b';
 const PREVIEW_JOB = 'aa38f94347e94562b5bb8424a56397d8';
 
-const lambda = mockClient(LambdaClient);
-const sqs = mockClient(SQSClient);
 let s3: LocalS3Store;
-let output: () => Record<string, any>[];
-beforeAll(async () => {
-  s3 = await startLocalS3Store();
-});
-afterAll(async () => {
-  await s3?.close();
-});
+const { lambda, output } = useDoorTestBed((store) => (s3 = store));
 beforeEach(() => {
-  lambda.reset();
-  sqs.reset();
-  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
-  sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
-  output = captureOutput();
   vi.mocked(submitRestore).mockReset();
-});
-afterEach(() => {
-  metrics.flush();
-  vi.restoreAllMocks();
 });
 
 const started = (preview: boolean): RestoreStarted => ({
