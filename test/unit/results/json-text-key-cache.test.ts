@@ -41,8 +41,8 @@ describe('KeyCache', () => {
   });
 
   it('remembers keys of up to 32 bytes, and decodes longer ones every time', () => {
-    const short = 'k'.repeat(31) + 'x';
-    const long = 'k'.repeat(32) + 'x';
+    const short = `${'k'.repeat(31)}x`;
+    const long = `${'k'.repeat(32)}x`;
     expect(readKeys(`{"${short}":1,"${short}":2}`)).toEqual({ keys: [short, short], decoded: 1 });
     expect(readKeys(`{"${long}":1,"${long}":2}`)).toEqual({ keys: [long, long], decoded: 2 });
   });
