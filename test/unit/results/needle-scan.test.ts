@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NeedleScan } from '../../../lambda/results/needle-scan.ts';
 
 /** Scans `text` cut at `cuts`, then asks about each byte: where a needle starts. */
@@ -68,6 +68,37 @@ describe('NeedleScan', () => {
       expect(scan.occursWithin(start, start + entry.length)).toBe(i % 3 === 0);
       start += entry.length + 1;
     });
+  });
+
+  it('reads each byte of the stream once, and again only the last bytes of a chunk a needle may start in', () => {
+    // Chunks of 1 to 29 bytes, smaller and larger than the longest needle (10 bytes, so 9 held back).
+    const text = Buffer.from(Array.from({ length: 300 }, (_, i) => (i % 5 === 0 ? '"2C91808B"' : `{"n":${i}}`)).join(','));
+    const chunks: Buffer[] = [];
+    for (let at = 0, size = 1; at < text.length; at += size, size = (size % 29) + 1) chunks.push(text.subarray(at, at + size));
+    const exec = vi.spyOn(RegExp.prototype, 'exec');
+    const scan = new NeedleScan(['"2c91808b"', 'n']);
+    let scanned = 0;
+    try {
+      for (const chunk of chunks) {
+        exec.mockClear();
+        scan.scan(chunk);
+        scanned += (exec.mock.calls[0]![0] as string).length;
+      }
+    } finally {
+      exec.mockRestore();
+    }
+    // The first chunk alone; then each with the 9 bytes before it (the first ones: as many as there were).
+    let expected = 0;
+    let seen = 0;
+    for (const chunk of chunks) {
+      expected += chunk.length + Math.min(9, seen);
+      seen += chunk.length;
+    }
+    expect(scanned).toBe(expected);
+    expect(scanned).toBeLessThan(text.length + 9 * chunks.length);
+    expect(scan.occursWithin(0, 1)).toBe(true);
+    expect(scan.occursWithin(text.length - 7, text.length - 6)).toBe(true);
+    expect(scan.occursWithin(text.length - 6, text.length)).toBe(false);
   });
 
   it('refuses an empty needle, which would match everywhere', () => {
