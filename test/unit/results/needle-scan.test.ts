@@ -101,6 +101,31 @@ describe('NeedleScan', () => {
     expect(scan.occursWithin(text.length - 6, text.length)).toBe(false);
   });
 
+  it('drops the needles queries have passed once over 1024 of them are more than half it holds', () => {
+    /** How many found needles a scan holds, after `found` ones, a query from `askedFrom` and one more chunk. */
+    function held(found: number, askedFrom: number): number {
+      const scan = new NeedleScan(['x']);
+      scan.scan(Buffer.from('x'.repeat(found)));
+      expect(scan.occursWithin(askedFrom, askedFrom + 1)).toBe(true);
+      scan.scan(Buffer.from('.')); // passed needles are dropped at the end of a scan
+      // The scan records the next needle into the list it holds (splice keeps it in order).
+      const splice = vi.spyOn(Array.prototype, 'splice');
+      try {
+        scan.scan(Buffer.from('x'));
+        expect(splice).toHaveBeenCalledTimes(1);
+        return (splice.mock.contexts[0] as number[]).length - 1;
+      } finally {
+        splice.mockRestore();
+        expect(scan.occursWithin(askedFrom, askedFrom + 1)).toBe(true);
+        expect(scan.occursWithin(found, found + 2)).toBe(true);
+      }
+    }
+    expect(held(2050, 1025)).toBe(2050); // 1025 passed: not more than half
+    expect(held(2050, 1026)).toBe(1024);
+    expect(held(2000, 1024)).toBe(2000); // more than half, but not over 1024
+    expect(held(2000, 1025)).toBe(975);
+  });
+
   it('refuses an empty needle, which would match everywhere', () => {
     expect(() => new NeedleScan([])).toThrow(/non-empty/);
     expect(() => new NeedleScan(['a', ''])).toThrow(/non-empty/);
