@@ -94,6 +94,11 @@ describe('decodeJsonString on a string cut short', () => {
     expect(decodeJsonString(Buffer.from([0x22, 0x82, 0x82]), false)).toBe('\ufffd\ufffd');
   });
 
+  it('gives up with empty text, after an escape’s worth of tries, on bytes the lexer would have refused', () => {
+    // A raw control character cannot be in a JSON string; dropping the last few characters never helps.
+    expect(decodeJsonString(Buffer.from('"a\u0001bcdefgh'), false)).toBe('');
+  });
+
   it('reads any string cut anywhere as JSON.parse reads its longest whole prefix', () => {
     const unit = fc.oneof(
       fc.constantFrom('a', '"', '\\', '\n', '\u0001', 'é', '€', '😀', '\ud83d', '\ude00', '\ufeff', '\u2028'),

@@ -37,6 +37,22 @@ describe('NeedleScan', () => {
     for (let cut = 0; cut <= text.length; cut++) expect(starts(['"2c91808b'], text, [cut])).toEqual([26]);
   });
 
+  it('records each needle once, a short one held back in a chunk’s last bytes too', () => {
+    const text = '{"id":"2c91808b","type":"ROLE"}';
+    for (let cut = 1; cut < text.length; cut++) {
+      const scan = new NeedleScan(['"2c91808b"', 'id', 'e"']);
+      const splice = vi.spyOn(Array.prototype, 'splice');
+      try {
+        scan.scan(Buffer.from(text.slice(0, cut)));
+        scan.scan(Buffer.from(text.slice(cut)));
+        // One record per needle found: "id" at 2, "2c91808b" at 6, e" at 21 and E" at 28.
+        expect(splice).toHaveBeenCalledTimes(4);
+      } finally {
+        splice.mockRestore();
+      }
+    }
+  });
+
   it('answers for a span: any needle starting inside it', () => {
     const scan = new NeedleScan(['needle']);
     scan.scan(Buffer.from('....needle....needle'));
