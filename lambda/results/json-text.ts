@@ -2,7 +2,8 @@ import { BACKSLASH } from './json-lexer.ts';
 
 // Turning bounded bytes of JSON into text for people, without recursion or unbounded output.
 
-const decoder = new TextDecoder('utf-8');
+// ignoreBOM: a string's text may start with U+FEFF; a decoder would drop it as a byte order mark.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * The string that the JSON string token `raw` (its opening quote included) holds. `complete`

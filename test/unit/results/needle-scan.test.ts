@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NeedleScan } from '../../../lambda/results/needle-scan.ts';
 
 /** Scans `text` cut at `cuts`, then asks about each byte: where a needle starts. */
@@ -37,6 +37,22 @@ describe('NeedleScan', () => {
     for (let cut = 0; cut <= text.length; cut++) expect(starts(['"2c91808b'], text, [cut])).toEqual([26]);
   });
 
+  it('records each needle once, a short one held back in a chunk’s last bytes too', () => {
+    const text = '{"id":"2c91808b","type":"ROLE"}';
+    for (let cut = 1; cut < text.length; cut++) {
+      const scan = new NeedleScan(['"2c91808b"', 'id', 'e"']);
+      const splice = vi.spyOn(Array.prototype, 'splice');
+      try {
+        scan.scan(Buffer.from(text.slice(0, cut)));
+        scan.scan(Buffer.from(text.slice(cut)));
+        // One record per needle found: "id" at 2, "2c91808b" at 6, e" at 21 and E" at 28.
+        expect(splice).toHaveBeenCalledTimes(4);
+      } finally {
+        splice.mockRestore();
+      }
+    }
+  });
+
   it('answers for a span: any needle starting inside it', () => {
     const scan = new NeedleScan(['needle']);
     scan.scan(Buffer.from('....needle....needle'));
@@ -68,6 +84,62 @@ describe('NeedleScan', () => {
       expect(scan.occursWithin(start, start + entry.length)).toBe(i % 3 === 0);
       start += entry.length + 1;
     });
+  });
+
+  it('reads each byte of the stream once, and again only the last bytes of a chunk a needle may start in', () => {
+    // Chunks of 1 to 29 bytes, smaller and larger than the longest needle (10 bytes, so 9 held back).
+    const text = Buffer.from(Array.from({ length: 300 }, (_, i) => (i % 5 === 0 ? '"2C91808B"' : `{"n":${i}}`)).join(','));
+    const chunks: Buffer[] = [];
+    for (let at = 0, size = 1; at < text.length; at += size, size = (size % 29) + 1) chunks.push(text.subarray(at, at + size));
+    const exec = vi.spyOn(RegExp.prototype, 'exec');
+    const scan = new NeedleScan(['"2c91808b"', 'n']);
+    let scanned = 0;
+    try {
+      for (const chunk of chunks) {
+        exec.mockClear();
+        scan.scan(chunk);
+        scanned += (exec.mock.calls[0]![0] as string).length;
+      }
+    } finally {
+      exec.mockRestore();
+    }
+    // The first chunk alone; then each with the 9 bytes before it (the first ones: as many as there were).
+    let expected = 0;
+    let seen = 0;
+    for (const chunk of chunks) {
+      expected += chunk.length + Math.min(9, seen);
+      seen += chunk.length;
+    }
+    expect(scanned).toBe(expected);
+    expect(scanned).toBeLessThan(text.length + 9 * chunks.length);
+    expect(scan.occursWithin(0, 1)).toBe(true);
+    expect(scan.occursWithin(text.length - 7, text.length - 6)).toBe(true);
+    expect(scan.occursWithin(text.length - 6, text.length)).toBe(false);
+  });
+
+  it('drops the needles queries have passed once over 1024 of them are more than half it holds', () => {
+    /** How many found needles a scan holds, after `found` ones, a query from `askedFrom` and one more chunk. */
+    function held(found: number, askedFrom: number): number {
+      const scan = new NeedleScan(['x']);
+      scan.scan(Buffer.from('x'.repeat(found)));
+      expect(scan.occursWithin(askedFrom, askedFrom + 1)).toBe(true);
+      scan.scan(Buffer.from('.')); // passed needles are dropped at the end of a scan
+      // The scan records the next needle into the list it holds (splice keeps it in order).
+      const splice = vi.spyOn(Array.prototype, 'splice');
+      try {
+        scan.scan(Buffer.from('x'));
+        expect(splice).toHaveBeenCalledTimes(1);
+        return (splice.mock.contexts[0] as number[]).length - 1;
+      } finally {
+        splice.mockRestore();
+        expect(scan.occursWithin(askedFrom, askedFrom + 1)).toBe(true);
+        expect(scan.occursWithin(found, found + 2)).toBe(true);
+      }
+    }
+    expect(held(2050, 1025)).toBe(2050); // 1025 passed: not more than half
+    expect(held(2050, 1026)).toBe(1024);
+    expect(held(2000, 1024)).toBe(2000); // more than half, but not over 1024
+    expect(held(2000, 1025)).toBe(975);
   });
 
   it('refuses an empty needle, which would match everywhere', () => {
