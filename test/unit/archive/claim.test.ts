@@ -210,6 +210,17 @@ describe('releasing the claim', () => {
     expect(await stored(k)).toMatchObject(holder('req-next', NOW + 60_000));
   });
 
+  it('leaves alone a claim another delivery took over once this one outlived its deadline', async () => {
+    const k = key();
+    const mine = (await ArchiveClaim.take(s3.store, k, holder('req-slow', NOW + 1_000), () => NOW, recorder())) as ArchiveClaim;
+    const theirs = await ArchiveClaim.take(s3.store, k, holder('req-new', NOW + 60_000), () => NOW + 2_000, recorder());
+    expect(theirs).toBeInstanceOf(ArchiveClaim);
+    // The removal is conditional on the ETag this delivery wrote, so S3 refuses it.
+    await mine.release();
+    expect(await stored(k)).toMatchObject(holder('req-new', NOW + 60_000));
+    expect(mine.held()).toBe(false);
+  });
+
   it('logs, and does not throw, when S3 refuses the removal', async () => {
     const k = key();
     const failing: ArchiveStore = {
