@@ -10,7 +10,7 @@ import { defineConfig } from 'vitest/config';
 //   them, so they keep a fresh worker each.
 // - A failing property stops at its first failure: a mutant needs one failing case to be killed;
 //   shrinking it to the smallest costs hundreds of runs and tells the score nothing.
-const ISOLATED = [
+export const ISOLATED = [
   'test/unit/core/deadline.test.ts',
   'test/unit/invocation/*.test.ts',
   'test/unit/isc/secret-*.test.ts',
@@ -20,6 +20,10 @@ const ISOLATED = [
   'test/unit/storage/multipart-upload*.test.ts',
   'test/unit/telemetry/*.test.ts',
 ];
+/** What makes a test file leak into the next one in a shared worker (test/tooling checks the list). */
+export const LEAKS =
+  /mockClient\(|vi\.mock\(|vi\.stubEnv|vi\.stubGlobal|process\.env\b|captureOutput\(|useDoorTestBed\(|setDefaultCACertificates|useFakeTimers/;
+
 const shared = { testTimeout: 20_000, setupFiles: ['test/support/properties-end-on-failure.ts'] };
 
 export default defineConfig({
