@@ -6,6 +6,7 @@ import { loadConfig } from '../../lambda/contract/config.ts';
 import type { handler as Handler } from '../../lambda/handler.ts';
 import type { Runtime } from '../../lambda/invocation/runtime.ts';
 import type { IscClient } from '../../lambda/isc/isc-client.ts';
+import { LOCAL_S3_CREDENTIALS } from '../../local/s3-server.ts';
 import type { LocalS3Store } from './local-s3-store.ts';
 
 // Shared by the tests of the doors (test/unit/invocation/): a runtime over the real local S3 with
@@ -73,4 +74,17 @@ export async function freshHandler(env: Record<string, string>): Promise<typeof 
   Object.assign(process.env, env);
   vi.resetModules();
   return (await import('../../lambda/handler.ts')).handler;
+}
+
+/** The environment that points the function's own S3 client at a local S3 (as `npm start` does). */
+export function localS3Env(s3: LocalS3Store, endpoint = s3.url): Record<string, string> {
+  return {
+    ARCHIVE_BUCKET: s3.bucket,
+    AWS_ENDPOINT_URL_S3: endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+  };
 }

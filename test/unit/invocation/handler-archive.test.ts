@@ -3,9 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import type { handler as Handler } from '../../../lambda/handler.ts';
 import { completeResults } from '../../../local/import-results.ts';
 import { DEMO_CLIENT, IscDouble } from '../../../local/isc-double.ts';
-import { LOCAL_S3_CREDENTIALS } from '../../../local/s3-server.ts';
 import { eventBridgeEvent, routeEvent } from '../../support/events.ts';
-import { captureOutput, freshHandler, restoreProcessEnv } from '../../support/invocation-runtime.ts';
+import { captureOutput, freshHandler, localS3Env, restoreProcessEnv } from '../../support/invocation-runtime.ts';
 import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
 
 // The handler of a deployment configured by its environment, archiving from a local ISC into the
@@ -23,13 +22,7 @@ let output: () => Record<string, any>[];
 beforeAll(async () => {
   [s3, isc] = await Promise.all([startLocalS3Store(), IscDouble.start()]);
   handler = await freshHandler({
-    ARCHIVE_BUCKET: s3.bucket,
-    AWS_ENDPOINT_URL_S3: s3.url,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    ...localS3Env(s3),
     SAIL_BASE_URL: isc.url,
     SAIL_TENANT: isc.tenant,
     SAIL_CLIENT_ID: DEMO_CLIENT.clientId,

@@ -3,9 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { archiveKeys } from '../../../lambda/contract/archive-keys.ts';
 import { DEFAULTS } from '../../../lambda/contract/constants.ts';
 import type { handler as Handler } from '../../../lambda/handler.ts';
-import { LOCAL_S3_CREDENTIALS } from '../../../local/s3-server.ts';
 import { routeEvent, sqsEvent } from '../../support/events.ts';
-import { captureOutput, freshHandler, restoreProcessEnv } from '../../support/invocation-runtime.ts';
+import { captureOutput, freshHandler, localS3Env, restoreProcessEnv } from '../../support/invocation-runtime.ts';
 import { type LocalS3Store, startLocalS3Store } from '../../support/local-s3-store.ts';
 
 // The handler builds its runtime from process.env when it is first imported: each block sets the
@@ -66,13 +65,7 @@ describe('a configured deployment', () => {
   beforeAll(async () => {
     s3 = await startLocalS3Store();
     handler = await freshHandler({
-      ARCHIVE_BUCKET: s3.bucket,
-      AWS_ENDPOINT_URL_S3: s3.url,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
-      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      ...localS3Env(s3),
       SAIL_BASE_URL: 'https://acme.api.identitynow.com',
       SAIL_CLIENT_ID: 'id',
       SAIL_CLIENT_SECRET: 'secret',

@@ -6,10 +6,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRuntime } from '../../../lambda/invocation/runtime.ts';
-import { LOCAL_S3_CREDENTIALS } from '../../../local/s3-server.ts';
 import { SecretsManagerDouble } from '../../../local/secrets-manager-double.ts';
 import { virtualDeadline } from '../../support/archive-fakes.ts';
-import { restoreProcessEnv } from '../../support/invocation-runtime.ts';
+import { localS3Env, restoreProcessEnv } from '../../support/invocation-runtime.ts';
 import { startLocalS3Store } from '../../support/local-s3-store.ts';
 import { selfSignedCertificate, tokenAnswer } from '../../support/test-servers.ts';
 
@@ -118,14 +117,7 @@ describe('the S3 client', () => {
     try {
       // "localhost" is a name: without path-style addressing the SDK would ask for archive-unit.localhost.
       const endpoint = s3.url.replace('127.0.0.1', 'localhost');
-      Object.assign(process.env, {
-        AWS_ENDPOINT_URL_S3: endpoint,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
-        AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-        AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-      });
+      Object.assign(process.env, localS3Env(s3, endpoint));
       const clients = sendingClients(S3Client.prototype);
       await s3.write('manifest.json', '{"hello":1}');
       const rt = createRuntime({ ...env, ARCHIVE_BUCKET: s3.bucket, AWS_ENDPOINT_URL_S3: endpoint });
