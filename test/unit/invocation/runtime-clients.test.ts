@@ -61,16 +61,21 @@ async function countingIsc(answer: Answer, tls?: { cert: string; key: string }) 
 const json = (res: ServerResponse | Http2ServerResponse, body: unknown) =>
   (res as ServerResponse).writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 
+/** Two calls through a runtime's ISC client: one token, two GETs, all HTTP/1.1 on one connection. */
+async function expectOneKeptAliveConnection(isc: Awaited<ReturnType<typeof countingIsc>>) {
+  const rt = createRuntime({ ...env, SAIL_BASE_URL: isc.url });
+  const { deadline } = virtualDeadline();
+  await rt.isc.getJson(JOB_PATH, { phase: 'status', jobId: 'x', deadline });
+  await rt.isc.getJson(JOB_PATH, { phase: 'status', jobId: 'x', deadline });
+  expect(isc.seen).toEqual([`POST /oauth/token HTTP/1.1`, `GET ${JOB_PATH} HTTP/1.1`, `GET ${JOB_PATH} HTTP/1.1`]);
+  expect(isc.connections()).toBe(1);
+}
+
 describe('the ISC connection', () => {
   it('reuses one kept-alive connection for the token and the calls after it', async () => {
     const isc = await countingIsc((_req, res) => json(res, { id: 'x' }));
     try {
-      const rt = createRuntime({ ...env, SAIL_BASE_URL: isc.url });
-      const { deadline } = virtualDeadline();
-      await rt.isc.getJson(JOB_PATH, { phase: 'status', jobId: 'x', deadline });
-      await rt.isc.getJson(JOB_PATH, { phase: 'status', jobId: 'x', deadline });
-      expect(isc.seen).toEqual([`POST /oauth/token HTTP/1.1`, `GET ${JOB_PATH} HTTP/1.1`, `GET ${JOB_PATH} HTTP/1.1`]);
-      expect(isc.connections()).toBe(1);
+      await expectOneKeptAliveConnection(isc);
     } finally {
       await isc.close();
     }
@@ -83,12 +88,7 @@ describe('the ISC connection', () => {
     const trusted = getCACertificates('default');
     setDefaultCACertificates([...trusted, certificate.cert]);
     try {
-      const rt = createRuntime({ ...env, SAIL_BASE_URL: isc.url });
-      const { deadline } = virtualDeadline();
-      await rt.isc.getJson(JOB_PATH, { phase: 'status', jobId: 'x', deadline });
-      await rt.isc.getJson(JOB_PATH, { phase: 'status', jobId: 'x', deadline });
-      expect(isc.seen).toEqual([`POST /oauth/token HTTP/1.1`, `GET ${JOB_PATH} HTTP/1.1`, `GET ${JOB_PATH} HTTP/1.1`]);
-      expect(isc.connections()).toBe(1);
+      await expectOneKeptAliveConnection(isc);
     } finally {
       setDefaultCACertificates(trusted);
       await isc.close();
