@@ -53,7 +53,8 @@ describe('the handler', () => {
     const answer = await handler({ jobId }, context('11-aa'));
     expect(answer).toMatchObject({ outcome: 'ARCHIVED', jobId, status: 'COMPLETE', bucket: s3.bucket });
     expect(answer).not.toHaveProperty('statusCode');
-    expect(await s3.read((answer as { manifestKey: string }).manifestKey)).toBeDefined();
+    const manifest = await s3.read((answer as { manifestKey: string }).manifestKey);
+    expect(JSON.parse(String(manifest))).toMatchObject({ jobId, status: 'COMPLETE' });
     const lines = output();
     expect(lines.find((l) => l._aws)).toMatchObject({ JobsArchived: 1 });
     const logged = lines.filter((l) => l.level === 'INFO');
