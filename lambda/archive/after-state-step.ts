@@ -3,13 +3,13 @@ import { type ExtractedObject, TouchedObjectExtractor } from '../changes/touched
 import type { ArchiveKeys } from '../contract/archive-keys.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { ArchiverError, StorageError, TimeBudgetError } from '../core/errors.ts';
+import type { ManifestObject } from '../domain/manifest.ts';
 import type { ObjectRef } from '../domain/summary.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
 import { type ImportStatus, isRunning, parseImportStatus } from '../isc/job-status.ts';
 import type { ArchiveDeps } from './archive-types.ts';
 import { type StreamCheck, uploadChecked } from './checked-upload.ts';
 import { invalidDocument } from './document-checks.ts';
-import type { ManifestObject } from './manifest.ts';
 
 export interface AfterState {
   readonly exportJobId: string;

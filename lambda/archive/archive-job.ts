@@ -3,6 +3,7 @@ import { startEarly } from '../core/background.ts';
 import { beforeTheEnd, type Deadline } from '../core/deadline.ts';
 import { StorageError } from '../core/errors.ts';
 import type { ChangesRecord } from '../domain/changes.ts';
+import type { Manifest, ManifestObject } from '../domain/manifest.ts';
 import { emptyCounts, type ObjectRef, type Summary } from '../domain/summary.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
 import { type ImportStatus, isRunning, parseImportStatus } from '../isc/job-status.ts';
@@ -13,7 +14,7 @@ import type { ArchiveDeps, Archived, ArchiveRequest, ArchiveResult } from './arc
 import { archiveBackup } from './backup-step.ts';
 import { changesPlanned, recordChanges } from './changes-step.ts';
 import { ArchiveClaim, ArchivedMeanwhileError, ClaimBusyError, manifestArchivedSince } from './claim.ts';
-import { buildManifest, type Manifest, type ManifestObject, parseManifest } from './manifest.ts';
+import { buildManifest, parseManifest } from './manifest.ts';
 import { readRestoreLink } from './restore-link.ts';
 import { archiveResults } from './results-step.ts';
 import { waitForImport } from './wait-for-import.ts';

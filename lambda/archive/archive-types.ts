@@ -1,11 +1,11 @@
 import type { ArchiverConfig } from '../contract/config.ts';
 import type { Log } from '../core/log.ts';
+import type { Manifest } from '../domain/manifest.ts';
 import type { IscClient } from '../isc/isc-client.ts';
 import type { ImportStatus } from '../isc/job-status.ts';
 import type { CredentialSource } from '../isc/secret-source.ts';
 import type { ArchiveStore } from '../storage/archive-store.ts';
 import type { ClaimHolder } from './claim.ts';
-import type { Manifest } from './manifest.ts';
 
 /** What the archive flow works with; the runtime builds it once per container, tests pass fakes. */
 export interface ArchiveDeps {

@@ -1,8 +1,9 @@
 import { archiveKeys } from '../contract/archive-keys.ts';
 import type { Deadline } from '../core/deadline.ts';
+import type { Manifest } from '../domain/manifest.ts';
 import type { ArchiveDeps } from './archive-types.ts';
 import type { ClaimHolder } from './claim.ts';
-import { type Manifest, parseManifest } from './manifest.ts';
+import { parseManifest } from './manifest.ts';
 
 /**
  * Another live delivery holds the job's claim: watch S3 (not ISC) for its manifest until the holder's

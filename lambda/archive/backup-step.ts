@@ -2,11 +2,11 @@ import type { ArchiveKeys } from '../contract/archive-keys.ts';
 import { isJobId } from '../contract/job-id.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { IscError } from '../core/errors.ts';
+import type { Manifest, ManifestObject } from '../domain/manifest.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
 import type { ArchiveDeps } from './archive-types.ts';
 import { type StreamCheck, uploadChecked } from './checked-upload.ts';
 import { exportCheck, invalidDocument } from './document-checks.ts';
-import type { Manifest, ManifestObject } from './manifest.ts';
 
 export interface ArchivedBackup<T> {
   readonly state: Manifest['backup'];

@@ -4,11 +4,11 @@ import type { ExtractedObject } from '../changes/touched-object-extractor.ts';
 import type { ArchiveKeys } from '../contract/archive-keys.ts';
 import { CONTENT_TYPES } from '../contract/constants.ts';
 import type { ChangesDocument, ChangesRecord } from '../domain/changes.ts';
+import type { ManifestObject } from '../domain/manifest.ts';
 import type { ObjectRef } from '../domain/summary.ts';
 import type { ImportStatus } from '../isc/job-status.ts';
 import { type AfterState, AfterStateUnavailable } from './after-state-step.ts';
 import type { ArchiveDeps } from './archive-types.ts';
-import type { ManifestObject } from './manifest.ts';
 
 /** Whether the after-state is exported for this job, or why not (docs/changes.md, "States"). */
 export function changesPlanned(enabled: boolean, job: ImportStatus, touched: readonly ObjectRef[]): ChangesRecord | 'EXPORT' {

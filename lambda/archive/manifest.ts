@@ -1,48 +1,8 @@
 import { ARCHIVER } from '../contract/version.ts';
 import type { ChangesRecord } from '../domain/changes.ts';
+import type { Manifest, ManifestObject, RestoreLink } from '../domain/manifest.ts';
 import type { Summary } from '../domain/summary.ts';
 import type { ImportStatus } from '../isc/job-status.ts';
-import type { StoredObject } from '../storage/archive-store.ts';
-
-export type BackupState = 'ARCHIVED' | 'NONE' | 'DISABLED' | 'UNAVAILABLE';
-export type ObjectRole = 'results' | 'backup' | 'after' | 'changes' | 'report';
-
-/** A restore job's link back to the import it rolls back (null for ordinary imports). */
-export interface RestoreLink {
-  readonly of: string;
-  readonly preview: boolean;
-  readonly selection: RestoreSelection;
-  readonly previewJobId: string | null;
-}
-
-/** What a restore submits: the types, and per type the ids, narrowed from the backup. */
-export interface RestoreSelection {
-  readonly includeTypes: readonly string[];
-  readonly objectOptions: Readonly<Record<string, { readonly includedIds: readonly string[]; readonly includedNames: readonly string[] }>>;
-}
-
-export interface ManifestObject extends StoredObject {
-  readonly role: ObjectRole;
-}
-
-export interface Manifest {
-  readonly schemaVersion: 1;
-  readonly tenant: string;
-  readonly jobId: string;
-  readonly status: string;
-  readonly message: string | null;
-  readonly created: string | null;
-  readonly completed: string | null;
-  readonly exportJobId: string | null;
-  readonly archivedAt: string;
-  readonly apiVersion: string;
-  readonly archiver: { readonly name: string; readonly version: string };
-  readonly objects: readonly ManifestObject[];
-  readonly backup: { readonly state: BackupState; readonly reason: string };
-  readonly changes: ChangesRecord;
-  readonly restore: RestoreLink | null;
-  readonly summary: Summary;
-}
 
 export interface ManifestInput {
   readonly tenant: string;

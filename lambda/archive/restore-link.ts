@@ -1,7 +1,7 @@
 import type { ArchiveKeys } from '../contract/archive-keys.ts';
 import { readStoredJson } from '../core/stored-json.ts';
+import type { RestoreLink } from '../domain/manifest.ts';
 import type { ArchiveStore } from '../storage/archive-store.ts';
-import type { RestoreLink } from './manifest.ts';
 
 /**
  * A restore job's link back to the import it rolls back. The restore route writes it beside the

@@ -1,11 +1,11 @@
 import type { ArchiveKeys } from '../contract/archive-keys.ts';
 import { CONTENT_TYPES } from '../contract/constants.ts';
 import type { ChangesDocument } from '../domain/changes.ts';
+import type { Manifest, ManifestObject } from '../domain/manifest.ts';
 import type { Samples } from '../domain/summary.ts';
 import { type RestoreEntry, renderReport } from '../report/report-renderer.ts';
 import type { ConditionalWrite } from '../storage/archive-store.ts';
 import type { ArchiveDeps } from './archive-types.ts';
-import type { Manifest, ManifestObject } from './manifest.ts';
 
 /** Writes report.html from the manifest-to-be (the report describes every other object). */
 export async function writeReport(

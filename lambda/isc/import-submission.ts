@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Got } from 'got';
 import { ArchiverError, IscError, TimeBudgetError } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
-import type { CallContext } from './isc-client.ts';
+import type { CallContext } from './call-context.ts';
 import { asBuffer, firstHeader, iscErrorFrom, networkError, redirectRefused } from './isc-error.ts';
 import { importRequestBody } from './multipart-body.ts';
 import { iscUrl } from './redirects.ts';

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { Got } from 'got';
-import type { Deadline } from '../core/deadline.ts';
-import { ArchiverError, IscError, type Phase, StorageError, TimeBudgetError } from '../core/errors.ts';
+import { ArchiverError, IscError, StorageError, TimeBudgetError } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
+import type { CallContext } from './call-context.ts';
 import { type ImportSubmission, submitImport } from './import-submission.ts';
 import { asBuffer, firstHeader, iscErrorFrom, networkError, redirectRefused, unexpectedSuccess } from './isc-error.ts';
 import { iscUrl, openGet } from './redirects.ts';
@@ -13,13 +13,6 @@ import { TokenCache } from './token-cache.ts';
 import { ISC_REQUEST_OPTIONS, requestToken } from './token-request.ts';
 
 export type { ImportSubmission } from './import-submission.ts';
-
-export interface CallContext {
-  readonly phase: Phase;
-  readonly jobId?: string | undefined;
-  /** Every request of the call, the token request and the secret read included, ends before it. */
-  readonly deadline: Deadline;
-}
 
 export interface DownloadInfo {
   readonly contentLength: number | undefined;

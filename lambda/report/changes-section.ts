@@ -1,7 +1,8 @@
 // "What changed": the manifest's changes record (state, counts, when the after-state was taken)
 // and, from changes.json, each touched object with each changed field before and after.
-import type { Manifest } from '../archive/manifest.ts';
+
 import type { ChangeKind, ChangesDocument, FieldChange, ObjectChange } from '../domain/changes.ts';
+import type { Manifest } from '../domain/manifest.ts';
 import { clipText, type ShownText } from './bounded-text.ts';
 import { escapeText } from './html-escape.ts';
 import { detailText } from './json-text.ts';

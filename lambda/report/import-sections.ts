@@ -1,6 +1,6 @@
 // The report's sections about the import itself: the header and facts, the totals, the counts per
 // object type, every error and warning with its object, the imported objects.
-import type { Manifest } from '../archive/manifest.ts';
+import type { Manifest } from '../domain/manifest.ts';
 import { CATEGORIES, type Category, type MessageSample, type ObjectRef } from '../domain/summary.ts';
 import { detailText } from './json-text.ts';
 import type { PageBudget } from './page-budget.ts';

@@ -1,5 +1,5 @@
-import type { Manifest } from '../archive/manifest.ts';
 import type { ChangesDocument } from '../domain/changes.ts';
+import type { Manifest } from '../domain/manifest.ts';
 import type { Samples } from '../domain/summary.ts';
 
 /** A restore (preview or apply) started from this job, as `GET /imports/{jobId}` lists them. */

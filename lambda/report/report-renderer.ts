@@ -1,7 +1,7 @@
 // The report: one self-contained HTML page describing an archived import (docs/contract.md, "S3
 // layout"). It stays under REPORT_MAX_BYTES whatever ISC sends: every value is shortened
 // (value-text.ts), and every list draws on a share of one page budget (page-budget.ts).
-import type { Manifest } from '../archive/manifest.ts';
+import type { Manifest } from '../domain/manifest.ts';
 import { changesSection } from './changes-section.ts';
 import { byType, facts, footer, header, imported, messages, stateOf, totals } from './import-sections.ts';
 import { PageBudget, pageCost } from './page-budget.ts';

@@ -1,7 +1,8 @@
 // Links between an import's report and its restores' reports. Reports sit in sibling folders
 // ({prefix}{tenant}/imports/{jobId}/report.html), so a relative link works straight from S3.
-import type { Manifest, RestoreLink } from '../archive/manifest.ts';
+
 import { isJobId } from '../contract/job-id.ts';
+import type { Manifest, RestoreLink } from '../domain/manifest.ts';
 import type { PageBudget } from './page-budget.ts';
 import type { ReportLimits, RestoreEntry } from './report-input.ts';
 import { listRows, moreNote, short, time } from './section-parts.ts';

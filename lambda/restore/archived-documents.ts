@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { ManifestObject } from '../archive/manifest.ts';
+import type { ManifestObject } from '../domain/manifest.ts';
 import type { ObjectRef } from '../domain/summary.ts';
 import { ExportDocumentCheck } from '../results/export-document-check.ts';
 import { ResultsScanner } from '../results/results-scanner.ts';

@@ -1,10 +1,11 @@
 import type { ArchiveDeps } from '../archive/archive-types.ts';
 import { ArchiveClaim, manifestArchivedSince } from '../archive/claim.ts';
-import { type Manifest, parseManifest } from '../archive/manifest.ts';
+import { parseManifest } from '../archive/manifest.ts';
 import { writeManifest, writeReport } from '../archive/write-steps.ts';
 import type { ArchiveKeys } from '../contract/archive-keys.ts';
 import { beforeTheEnd, type Deadline } from '../core/deadline.ts';
 import type { ChangesDocument } from '../domain/changes.ts';
+import type { Manifest } from '../domain/manifest.ts';
 import { ResultsScanner } from '../results/results-scanner.ts';
 import { listRestores } from './restore-records.ts';
 

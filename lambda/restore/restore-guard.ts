@@ -1,4 +1,4 @@
-import type { Manifest, RestoreSelection } from '../archive/manifest.ts';
+import type { Manifest, RestoreSelection } from '../domain/manifest.ts';
 import { sameSelection } from './restore-plan.ts';
 
 /** How long a preview stays good enough to apply: the tenant may have changed since. */

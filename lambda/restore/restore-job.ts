@@ -1,10 +1,11 @@
 import { PassThrough, type Readable } from 'node:stream';
 import type { ArchiveDeps } from '../archive/archive-types.ts';
-import { type Manifest, type ManifestObject, parseManifest, type RestoreSelection } from '../archive/manifest.ts';
+import { parseManifest } from '../archive/manifest.ts';
 import { archiveKeys } from '../contract/archive-keys.ts';
 import { bestEffort } from '../core/background.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { IscError, RestoreRefusedError } from '../core/errors.ts';
+import type { Manifest, ManifestObject, RestoreSelection } from '../domain/manifest.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
 import { backupHoldings, touchedObjects } from './archived-documents.ts';
 import { refreshReport } from './refresh-report.ts';

@@ -1,5 +1,5 @@
-import type { RestoreSelection } from '../archive/manifest.ts';
 import { IMPORTABLE_TYPES } from '../contract/constants.ts';
+import type { RestoreSelection } from '../domain/manifest.ts';
 import type { ObjectRef } from '../domain/summary.ts';
 
 /** A touched object that restore cannot bring back, and why (the README's limits). */

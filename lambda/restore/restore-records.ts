@@ -1,7 +1,7 @@
-import type { RestoreLink } from '../archive/manifest.ts';
 import type { ArchiveKeys } from '../contract/archive-keys.ts';
 import { CONTENT_TYPES } from '../contract/constants.ts';
 import { readStoredJson } from '../core/stored-json.ts';
+import type { RestoreLink } from '../domain/manifest.ts';
 import type { ArchiveStore } from '../storage/archive-store.ts';
 
 // What the restore routes write in S3 besides the archives themselves:

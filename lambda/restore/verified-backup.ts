@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Readable, Transform } from 'node:stream';
-import type { ManifestObject } from '../archive/manifest.ts';
 import { RestoreRefusedError } from '../core/errors.ts';
+import type { ManifestObject } from '../domain/manifest.ts';
 import type { ArchiveStore } from '../storage/archive-store.ts';
 
 /**

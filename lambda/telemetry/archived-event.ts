@@ -1,7 +1,7 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { Manifest } from '../archive/manifest.ts';
 import { ARCHIVED_EVENT } from '../contract/constants.ts';
 import type { Log } from '../core/log.ts';
+import type { Manifest } from '../domain/manifest.ts';
 
 export { ARCHIVED_EVENT };
 

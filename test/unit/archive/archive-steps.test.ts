@@ -7,12 +7,13 @@ import { archiveBackup, backupSkipped } from '../../../lambda/archive/backup-ste
 import { changesPlanned, recordChanges } from '../../../lambda/archive/changes-step.ts';
 import { uploadChecked } from '../../../lambda/archive/checked-upload.ts';
 import { exportCheck, invalidDocument } from '../../../lambda/archive/document-checks.ts';
-import { buildManifest, type Manifest, parseManifest } from '../../../lambda/archive/manifest.ts';
+import { buildManifest, parseManifest } from '../../../lambda/archive/manifest.ts';
 import { readRestoreLink } from '../../../lambda/archive/restore-link.ts';
 import { writeManifest } from '../../../lambda/archive/write-steps.ts';
 import { CHANGES_REASONS } from '../../../lambda/changes/changes-record.ts';
 import { archiveKeys } from '../../../lambda/contract/archive-keys.ts';
 import { IscError, StorageError, TimeBudgetError } from '../../../lambda/core/errors.ts';
+import type { Manifest } from '../../../lambda/domain/manifest.ts';
 import type { ImportStatus } from '../../../lambda/isc/job-status.ts';
 import { InvalidJsonError } from '../../../lambda/results/invalid-json-error.ts';
 import { archiveDeps, recordingLog, virtualDeadline } from '../../support/archive-fakes.ts';

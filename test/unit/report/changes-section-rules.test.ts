@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Manifest } from '../../../lambda/archive/manifest.ts';
 import type { ChangesDocument, ChangesRecord, ObjectChange } from '../../../lambda/domain/changes.ts';
+import type { Manifest } from '../../../lambda/domain/manifest.ts';
 import { changesSection } from '../../../lambda/report/changes-section.ts';
 import { PageBudget } from '../../../lambda/report/page-budget.ts';
 import { REPORT_LIMITS, type ReportLimits } from '../../../lambda/report/report-input.ts';

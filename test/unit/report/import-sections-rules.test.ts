@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Manifest } from '../../../lambda/archive/manifest.ts';
+import type { Manifest } from '../../../lambda/domain/manifest.ts';
 import { byType, facts, footer, header, imported, messages, stateOf, totals } from '../../../lambda/report/import-sections.ts';
 import { PageBudget } from '../../../lambda/report/page-budget.ts';
 import { REPORT_LIMITS } from '../../../lambda/report/report-input.ts';

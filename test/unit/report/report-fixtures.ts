@@ -1,7 +1,8 @@
 // Inputs for the report's tests (unit and browser): a manifest as the archive flow builds it, the
 // scanner's samples of real-looking results, and a realistic changes.json.
-import type { Manifest } from '../../../lambda/archive/manifest.ts';
+
 import type { ChangesDocument, ChangesRecord } from '../../../lambda/domain/changes.ts';
+import type { Manifest } from '../../../lambda/domain/manifest.ts';
 import type { ReportInput } from '../../../lambda/report/report-renderer.ts';
 import { ResultsScanner } from '../../../lambda/results/results-scanner.ts';
 

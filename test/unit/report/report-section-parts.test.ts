@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Manifest, RestoreLink } from '../../../lambda/archive/manifest.ts';
+import type { Manifest, RestoreLink } from '../../../lambda/domain/manifest.ts';
 import { PageBudget } from '../../../lambda/report/page-budget.ts';
 import type { ReportLimits } from '../../../lambda/report/report-input.ts';
 import { reportLink, restoreOf, restoresFrom } from '../../../lambda/report/restore-section.ts';

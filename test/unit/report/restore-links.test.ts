@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RestoreLink } from '../../../lambda/archive/manifest.ts';
+import type { RestoreLink } from '../../../lambda/domain/manifest.ts';
 import { type ReportInput, renderReport } from '../../../lambda/report/report-renderer.ts';
 import { completeResults } from '../../../local/import-results.ts';
 import { attr, elements, parseStrict, text } from './parsed-html.ts';

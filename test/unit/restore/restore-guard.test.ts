@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Manifest } from '../../../lambda/archive/manifest.ts';
+import type { Manifest } from '../../../lambda/domain/manifest.ts';
 import { backupProblem, PREVIEW_VALID_MS, previewProblem } from '../../../lambda/restore/restore-guard.ts';
 
 const JOB = 'ef38f94347e94562b5bb8424a56397d8';

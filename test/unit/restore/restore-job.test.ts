@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildManifest, type Manifest, type ManifestObject } from '../../../lambda/archive/manifest.ts';
+import { buildManifest } from '../../../lambda/archive/manifest.ts';
 import { archiveKeys } from '../../../lambda/contract/archive-keys.ts';
 import { CONTENT_TYPES } from '../../../lambda/contract/constants.ts';
 import { IscError } from '../../../lambda/core/errors.ts';
+import type { Manifest, ManifestObject } from '../../../lambda/domain/manifest.ts';
 import { startRestore } from '../../../lambda/restore/restore-job.ts';
 import { listRestores } from '../../../lambda/restore/restore-records.ts';
 import { completeResults } from '../../../local/import-results.ts';

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildManifest, type Manifest, type ManifestObject } from '../../../lambda/archive/manifest.ts';
+import { buildManifest } from '../../../lambda/archive/manifest.ts';
 import { archiveKeys } from '../../../lambda/contract/archive-keys.ts';
 import { CONTENT_TYPES } from '../../../lambda/contract/constants.ts';
+import type { Manifest, ManifestObject } from '../../../lambda/domain/manifest.ts';
 import { backupHoldings, touchedObjects } from '../../../lambda/restore/archived-documents.ts';
 import { refreshReport } from '../../../lambda/restore/refresh-report.ts';
 import {

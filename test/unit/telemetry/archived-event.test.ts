@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Manifest } from '../../../lambda/archive/manifest.ts';
+import type { Manifest } from '../../../lambda/domain/manifest.ts';
 import { archivedEventDetail, publishArchived } from '../../../lambda/telemetry/archived-event.ts';
 
 const eventBridge = mockClient(EventBridgeClient);
