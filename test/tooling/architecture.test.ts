@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const LAMBDA = resolve('lambda');
+const LAMBDA = resolve(import.meta.dirname, '../../lambda');
 
 /**
  * A file may import from its own folder and from folders of a lower rank, never upwards or
@@ -38,12 +38,42 @@ interface SourceFile {
   readonly imports: readonly string[];
 }
 
-/** Every `from '…'`, bare `import '…'` and `import('…')` specifier in a TypeScript source. */
+/**
+ * Every `from '…'`, bare `import '…'` and `import('…')` specifier in a TypeScript source, comments
+ * left out first (an apostrophe in a comment must not hide the import around it). Not read: quoted
+ * import names (`import { 'a-b' as x }`) and `import x = require(…)`, which this code does not use.
+ */
 function importSpecifiers(source: string): string[] {
+  const code = withoutComments(source);
   const found: string[] = [];
-  for (const m of source.matchAll(/\b(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/g)) found.push(m[1]!);
-  for (const m of source.matchAll(/\bimport\s*\(?\s*['"]([^'"]+)['"]/g)) found.push(m[1]!);
+  for (const m of code.matchAll(/\b(?:import|export)\b[^;'"`]*?\bfrom\s*['"]([^'"]+)['"]/g)) found.push(m[1]!);
+  for (const m of code.matchAll(/\bimport\s*\(?\s*['"`]([^'"`$]+)['"`]/g)) found.push(m[1]!);
   return found;
+}
+
+/** The source with its `//` and block comments blanked; strings and template literals kept as they are. */
+function withoutComments(source: string): string {
+  let out = '';
+  let quote: string | undefined;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (quote) {
+      out += c;
+      if (c === '\\') out += source[++i] ?? '';
+      else if (c === quote) quote = undefined;
+    } else if (c === '/' && source[i + 1] === '/') {
+      while (i < source.length && source[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && source[i + 1] === '*') {
+      const end = source.indexOf('*/', i + 2);
+      i = end === -1 ? source.length : end + 1;
+      out += ' ';
+    } else {
+      if (c === "'" || c === '"' || c === '`') quote = c;
+      out += c;
+    }
+  }
+  return out;
 }
 
 /** The layer a lambda/ file belongs to: its top folder, or `handler` for lambda/handler.ts. */
@@ -52,7 +82,7 @@ function layerOf(path: string): string {
   return rest.length === 0 ? first!.replace(/\.ts$/, '') : first!;
 }
 
-/** The import cycles among `files`, each as the list of files around it (empty when there are none). */
+/** The import cycles of `graph` (file to the files it imports), each as the files around it; none, empty. */
 function cyclesOf(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   const state = new Map<string, 'open' | 'done'>();
   const path: string[] = [];
@@ -89,7 +119,7 @@ const name = (path: string) => relative(LAMBDA, path);
 
 describe('the layers of lambda/', () => {
   it('finds the sources it judges', () => {
-    expect(files.length).toBeGreaterThan(100);
+    expect(files.length).toBeGreaterThan(50);
     expect(files.map((f) => name(f.path))).toContain('archive/archive-job.ts');
   });
 
@@ -121,7 +151,7 @@ describe('the layers of lambda/', () => {
     expect(cyclesOf(graph).map((c) => c.map(name).join(' -> '))).toEqual([]);
   });
 
-  it(`keeps every file under ${MAX_LINES} lines`, () => {
+  it(`keeps every file at ${MAX_LINES} lines or fewer`, () => {
     expect(files.filter((f) => f.lines > MAX_LINES).map((f) => `${name(f.path)}: ${f.lines}`)).toEqual([]);
   });
 });
@@ -136,8 +166,23 @@ describe('the checks themselves', () => {
       "import './side-effect.ts';",
       "const lazy = await import('./lazy.ts');",
       "const text = 'from here'; // not an import",
+      "import {\n  f, // don't sort: g must follow\n  g,\n} from './f.ts';",
+      'const later = import(`./later.ts`);',
+      "// import { commented } from './commented-out.ts';",
+      "/** Like `export { x } from './in-a-comment.ts'`. */",
+      "const url = 'https://example.com/not-a-comment'; import './after-url.ts';",
     ].join('\n');
-    expect(importSpecifiers(source)).toEqual(['./a.ts', '../b/c.ts', './d.ts', './e.ts', './side-effect.ts', './lazy.ts']);
+    expect(importSpecifiers(source)).toEqual([
+      './a.ts',
+      '../b/c.ts',
+      './d.ts',
+      './e.ts',
+      './f.ts',
+      './side-effect.ts',
+      './lazy.ts',
+      './later.ts',
+      './after-url.ts',
+    ]);
   });
 
   it('names a cycle and leaves a chain alone', () => {
