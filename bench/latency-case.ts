@@ -76,7 +76,7 @@ export async function archiveLatencyCase(stack: DevStack, card: Scorecard, plan:
     const ours = median(times.get('handler')!);
     const contract = median(times.get('contract')!);
     const requests = (m: WorkerMode) => `${round(perJob(m).isc, 2)}+${round(perJob(m).s3, 2)}`;
-    const note = `ISC+S3 requests per job: ours ${requests('handler')}, floor ${requests('floor')}, contract floor ${requests('contract')} at ${round(contract)} ms (${round(contract / floor, 3)} of the floor; ours ${round(ours / contract, 3)} of it); ${times.get('handler')!.length} jobs each`;
+    const note = `ISC+S3 requests per job: ours ${requests('handler')}, floor ${requests('floor')}, contract floor ${requests('contract')} at ${round(contract)} ms (${round(contract / floor, 3)} of the floor; ours ${round(ours / contract, 3)} of the contract floor); ${times.get('handler')!.length} jobs each`;
     card.record('archive-1mb-latency', 'ms', ours, floor, 1.1, { note });
   } finally {
     await Promise.all(proxies.map((p) => p.close()));
