@@ -98,7 +98,7 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
 
   async function writeArchive(finished: ImportStatus, writable: Promise<ConditionalWrite>): Promise<Manifest> {
     const previous = earlier ? parseManifest(earlier.body, keys.manifest) : undefined;
-    const restore = startEarly(readRestoreLink(store, keys), log, 'Reading the restore link');
+    const restore = startEarly(readRestoreLink(store, keys, { deadline }), log, 'Reading the restore link');
 
     // 4. The results; then, at once, the after-state export of the objects they name as imported
     //    (the closer to the import, the truer), while the backup streams in and the touched objects

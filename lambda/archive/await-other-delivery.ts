@@ -16,7 +16,7 @@ export async function awaitOtherDelivery(
   holder: ClaimHolder,
   deadline: Deadline,
 ): Promise<Manifest | undefined> {
-  const { tenant } = await deps.credentials.get();
+  const { tenant } = await deps.credentials.get({ deadline });
   const key = archiveKeys(deps.config.prefix, tenant, jobId).manifest;
   const holderEnds = Date.parse(holder.deadline);
   deps.log.info('Another delivery is archiving this job; watching for its manifest', {
@@ -25,7 +25,7 @@ export async function awaitOtherDelivery(
     holderDeadline: holder.deadline,
   });
   for (;;) {
-    const stored = await deps.store.get(key);
+    const stored = await deps.store.get(key, { deadline });
     if (stored) return parseManifest(stored.body, key);
     if (Date.now() > holderEnds) return undefined;
     if (!(await deadline.sleep(Math.min(2_000, Math.max(250, holderEnds - Date.now() + 100))))) return undefined;

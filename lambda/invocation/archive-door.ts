@@ -1,6 +1,6 @@
 import type { ArchiveResult } from '../archive/archive-types.ts';
 import { awaitOtherDelivery } from '../archive/await-other-delivery.ts';
-import { type Deadline, deadlineFrom, type InvocationClock } from '../core/deadline.ts';
+import { beforeTheEnd, type Deadline, deadlineFrom, type InvocationClock } from '../core/deadline.ts';
 import { ImportStillRunningError } from '../core/errors.ts';
 import { handOff } from './hand-off.ts';
 import type { ArchiveAction } from './requests.ts';
@@ -22,7 +22,7 @@ export async function archiveInBackground(work: ArchiveAction, rt: Runtime, cont
   const overdue = Date.now() - Date.parse(waitingSince) >= rt.config.maxWaitMinutes * 60_000;
   let result = await runArchive(work, rt, requestId, deadline, !overdue);
   if (result.outcome === 'BUSY') result = await afterOtherDelivery(work, rt, requestId, deadline, result.holder);
-  if (result.outcome === 'RUNNING' || result.outcome === 'BUSY') return continueLater(work, rt, waitingSince, result);
+  if (result.outcome === 'RUNNING' || result.outcome === 'BUSY') return continueLater(work, rt, waitingSince, result, deadline);
   return resultBody(result);
 }
 
@@ -45,13 +45,14 @@ async function continueLater(
   rt: Runtime,
   waitingSince: string,
   result: Extract<ArchiveResult, { outcome: 'RUNNING' | 'BUSY' }>,
+  deadline: Deadline,
 ) {
   const waitedMinutes = Math.floor((Date.now() - Date.parse(waitingSince)) / 60_000);
   const status = result.outcome === 'RUNNING' ? result.job.status : 'BEING_ARCHIVED';
   if (waitedMinutes >= rt.config.maxWaitMinutes) throw new ImportStillRunningError(work.jobId, status, waitedMinutes);
   // Another delivery's claim lasts until its deadline: come back then, not sooner.
   const delaySeconds = result.outcome === 'BUSY' ? (Date.parse(result.holder.deadline) - Date.now()) / 1_000 + 1 : 0;
-  const via = await handOff(rt, { jobId: work.jobId, force: work.force, waitingSince }, delaySeconds);
+  const via = await handOff(rt, { jobId: work.jobId, force: work.force, waitingSince }, beforeTheEnd(deadline), delaySeconds);
   metrics.continued();
   log.info('Still waiting; continuing in a new invocation', { jobId: work.jobId, status, waitingSince, waitedMinutes, via });
   return waitingBody(work.jobId, status, waitingSince);

@@ -14,9 +14,10 @@ export interface HandOffPayload {
 /**
  * Hands work to a later invocation of this function: through the deliveries queue when the stack
  * has one (its event source mapping bounds how many run at once), otherwise as an asynchronous
- * invocation of itself. `delaySeconds` spaces continuations out (the queue only).
+ * invocation of itself. `delaySeconds` spaces continuations out (the queue only). `signal` (the
+ * caller's deadline, see beforeTheEnd) stops the send and the SDK's retries before the invocation ends.
  */
-export async function handOff(rt: Runtime, payload: HandOffPayload, delaySeconds = 0): Promise<'queue' | 'invoke'> {
+export async function handOff(rt: Runtime, payload: HandOffPayload, signal: AbortSignal, delaySeconds = 0): Promise<'queue' | 'invoke'> {
   const body = JSON.stringify(payload);
   try {
     if (rt.config.queueUrl) {
@@ -26,6 +27,7 @@ export async function handOff(rt: Runtime, payload: HandOffPayload, delaySeconds
           MessageBody: body,
           DelaySeconds: Math.min(900, Math.max(0, Math.round(delaySeconds))),
         }),
+        { abortSignal: signal },
       );
       return 'queue';
     }
@@ -34,7 +36,9 @@ export async function handOff(rt: Runtime, payload: HandOffPayload, delaySeconds
     }
     const out = await rt
       .lambda()
-      .send(new InvokeCommand({ FunctionName: rt.config.functionName, InvocationType: 'Event', Payload: Buffer.from(body) }));
+      .send(new InvokeCommand({ FunctionName: rt.config.functionName, InvocationType: 'Event', Payload: Buffer.from(body) }), {
+        abortSignal: signal,
+      });
     if (out.StatusCode !== 202) throw new Error(`Invoke answered ${out.StatusCode}`);
     return 'invoke';
   } catch (error) {

@@ -1,5 +1,5 @@
 import { API_BUDGET_MS } from '../contract/constants.ts';
-import { type Deadline, deadlineFrom, type InvocationClock } from '../core/deadline.ts';
+import { beforeTheEnd, type Deadline, deadlineFrom, type InvocationClock } from '../core/deadline.ts';
 import { type RestoreStarted, startRestore as submitRestore } from '../restore/restore-job.ts';
 import { type ApiResponse, jsonResponse } from './api-response.ts';
 import { handOff } from './hand-off.ts';
@@ -31,7 +31,7 @@ export async function runRestoreInBackground(
 async function restoreAndArchiveLater(work: RestoreAction, rt: Runtime, deadline: Deadline, requestId: string): Promise<RestoreStarted> {
   const previewJobId = work.action === 'restore-apply' ? work.previewJobId : undefined;
   const started = await submitRestore({ jobId: work.jobId, types: work.types, previewJobId, requestId }, { ...rt, log }, deadline);
-  await handOff(rt, { jobId: started.jobId, force: false, waitingSince: new Date().toISOString() });
+  await handOff(rt, { jobId: started.jobId, force: false, waitingSince: new Date().toISOString() }, beforeTheEnd(deadline));
   metrics.restoreStarted(started.preview);
   return started;
 }

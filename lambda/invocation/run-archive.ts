@@ -1,5 +1,5 @@
 import { type ArchiveResult, archiveJob } from '../archive/archive-job.ts';
-import type { Deadline } from '../core/deadline.ts';
+import { beforeTheEnd, type Deadline } from '../core/deadline.ts';
 import { archivedEventDetail, publishArchived } from '../telemetry/archived-event.ts';
 import type { ArchiveAction } from './requests.ts';
 import { log, metrics, type Runtime } from './runtime.ts';
@@ -27,7 +27,8 @@ export async function runArchive(
   });
   const bus = rt.config.eventBus;
   if (bus && result.outcome !== 'ALREADY_ARCHIVED') {
-    await publishArchived(rt.events(), bus, archivedEventDetail(result.manifest, result.bucket, result.manifestKey), log);
+    const detail = archivedEventDetail(result.manifest, result.bucket, result.manifestKey);
+    await publishArchived(rt.events(), bus, detail, log, beforeTheEnd(deadline));
   }
   return result;
 }

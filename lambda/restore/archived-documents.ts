@@ -3,18 +3,23 @@ import type { ManifestObject } from '../domain/manifest.ts';
 import type { ObjectRef } from '../domain/summary.ts';
 import { ExportDocumentCheck } from '../results/export-document-check.ts';
 import { ResultsScanner } from '../results/results-scanner.ts';
-import type { ArchiveStore } from '../storage/archive-store.ts';
+import type { ArchiveStore, StoreCall } from '../storage/archive-store.ts';
 
 /** The objects an archived import touched, read back from its results.json (streamed). */
-export async function touchedObjects(store: ArchiveStore, results: ManifestObject): Promise<ObjectRef[]> {
+export async function touchedObjects(store: ArchiveStore, results: ManifestObject, call: StoreCall): Promise<ObjectRef[]> {
   const scanner = new ResultsScanner();
-  await feed(await open(store, results), (chunk) => scanner.write(chunk));
+  await feed(await open(store, results, call), (chunk) => scanner.write(chunk));
   const digest = scanner.finish() as ReturnType<ResultsScanner['finish']> & { touched?: ObjectRef[] };
   return digest.touched ?? digest.samples.importedObjects;
 }
 
 /** The `self` of every backup entry of the given types: what a restore can bring back (streamed). */
-export async function backupHoldings(store: ArchiveStore, backup: ManifestObject, types: ReadonlySet<string>): Promise<ObjectRef[]> {
+export async function backupHoldings(
+  store: ArchiveStore,
+  backup: ManifestObject,
+  types: ReadonlySet<string>,
+  call: StoreCall,
+): Promise<ObjectRef[]> {
   const held: ObjectRef[] = [];
   // Only each entry's `self` is read; every `object` is passed over unparsed.
   const check = new ExportDocumentCheck({
@@ -26,13 +31,13 @@ export async function backupHoldings(store: ArchiveStore, backup: ManifestObject
       onObject: () => {},
     },
   });
-  await feed(await open(store, backup), (chunk) => check.write(chunk));
+  await feed(await open(store, backup, call), (chunk) => check.write(chunk));
   check.finish();
   return held;
 }
 
-async function open(store: ArchiveStore, object: ManifestObject): Promise<Readable> {
-  const stream = await store.stream(object.key, object.versionId);
+async function open(store: ArchiveStore, object: ManifestObject, call: StoreCall): Promise<Readable> {
+  const stream = await store.stream(object.key, object.versionId, call);
   if (!stream) throw new Error(`${object.key} is missing from the bucket`);
   return stream;
 }

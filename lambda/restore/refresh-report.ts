@@ -42,9 +42,9 @@ export async function refreshReport(
     const stored = await store.get(keys.manifest, { signal });
     if (!stored) return;
     const manifest = parseManifest(stored.body, keys.manifest);
-    const samples = await samplesOf(deps, manifest);
-    const changes = await changesOf(deps, manifest);
-    const restores = await listRestores(store, keys);
+    const samples = await samplesOf(deps, manifest, signal);
+    const changes = await changesOf(deps, manifest, signal);
+    const restores = await listRestores(store, keys, { signal });
     const others = manifest.objects.filter((o) => o.role !== 'report');
     const report = await writeReport(deps, keys, manifest, samples, changes, signal, restores);
     const updated: Manifest = { ...manifest, objects: [...others, report] };
@@ -56,19 +56,19 @@ export async function refreshReport(
   }
 }
 
-async function samplesOf(deps: ArchiveDeps, manifest: Manifest) {
+async function samplesOf(deps: ArchiveDeps, manifest: Manifest, signal: AbortSignal) {
   const results = manifest.objects.find((o) => o.role === 'results');
   if (!results) return null;
   const scanner = new ResultsScanner();
-  const stream = await deps.store.stream(results.key, results.versionId);
+  const stream = await deps.store.stream(results.key, results.versionId, { signal });
   if (!stream) return null;
   for await (const chunk of stream as AsyncIterable<Buffer>) scanner.write(chunk);
   return scanner.finish().samples;
 }
 
-async function changesOf(deps: ArchiveDeps, manifest: Manifest): Promise<ChangesDocument | null> {
+async function changesOf(deps: ArchiveDeps, manifest: Manifest, signal: AbortSignal): Promise<ChangesDocument | null> {
   const changes = manifest.objects.find((o) => o.role === 'changes');
   if (!changes) return null;
-  const stored = await deps.store.get(changes.key, { versionId: changes.versionId });
+  const stored = await deps.store.get(changes.key, { versionId: changes.versionId, signal });
   return stored ? (JSON.parse(stored.body.toString('utf8')) as ChangesDocument) : null;
 }

@@ -3,7 +3,7 @@ import type { ArchiveDeps } from '../archive/archive-types.ts';
 import { parseManifest } from '../archive/manifest.ts';
 import { archiveKeys } from '../contract/archive-keys.ts';
 import { bestEffort } from '../core/background.ts';
-import type { Deadline } from '../core/deadline.ts';
+import { beforeTheEnd, type Deadline } from '../core/deadline.ts';
 import { IscError, RestoreRefusedError } from '../core/errors.ts';
 import type { Manifest, ManifestObject, RestoreSelection } from '../domain/manifest.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
@@ -51,14 +51,14 @@ export async function startRestore(request: RestoreRequest, deps: ArchiveDeps, d
   const preview = request.previewJobId === undefined;
 
   // 1. The original's archive and its backup.
-  const original = await readManifest(deps, tenant, jobId);
+  const original = await readManifest(deps, tenant, jobId, deadline);
   const problem = backupProblem(original, jobId);
   if (problem || !original) throw new RestoreRefusedError(problem ?? 'No archive.', jobId);
   const backup = role(original, 'backup');
 
   // 2. The selection: touched objects the backup holds, by the backup's ids.
-  const touched = await touchedObjects(store, role(original, 'results'));
-  const holdings = await backupHoldings(store, backup, new Set(touched.map((o) => o.type)));
+  const touched = await touchedObjects(store, role(original, 'results'), { deadline });
+  const holdings = await backupHoldings(store, backup, new Set(touched.map((o) => o.type)), { deadline });
   const plan = planRestore(touched, holdings, request.types);
   if (plan.selection.includeTypes.length === 0) {
     throw new RestoreRefusedError(
@@ -70,10 +70,10 @@ export async function startRestore(request: RestoreRequest, deps: ArchiveDeps, d
   // 3. An apply: the preview allows it, and this is the first apply of that preview.
   const at = now(deps).toISOString();
   if (request.previewJobId !== undefined) {
-    const previewManifest = await readManifest(deps, tenant, request.previewJobId);
+    const previewManifest = await readManifest(deps, tenant, request.previewJobId, deadline);
     const refused = previewProblem(previewManifest, request.previewJobId, jobId, plan.selection, now(deps).getTime());
     if (refused) throw new RestoreRefusedError(refused, jobId);
-    const other = await lockApply(store, keys, request.previewJobId, request.requestId, at);
+    const other = await lockApply(store, keys, request.previewJobId, request.requestId, at, { deadline });
     if (other?.state === 'SUBMITTED') {
       log.info('This preview was applied already; not submitting again', {
         jobId,
@@ -101,7 +101,7 @@ export async function startRestore(request: RestoreRequest, deps: ArchiveDeps, d
   const ctx = { phase: 'restore' as const, jobId, deadline };
   let submitted: unknown;
   try {
-    const data = () => later(() => verifiedBackup(store, backup, jobId));
+    const data = () => later(() => verifiedBackup(store, backup, jobId, { deadline }));
     submitted = await deps.isc.postImport(
       iscPaths(deps.config.apiVersion).importStart(preview),
       { data, dataBytes: backup.bytes, options },
@@ -109,16 +109,20 @@ export async function startRestore(request: RestoreRequest, deps: ArchiveDeps, d
     );
   } catch (error) {
     // Refused before ISC could act (our check, or ISC's own 4xx): the apply may be tried again.
-    if (request.previewJobId !== undefined && surelyNotApplied(error)) await unlockApply(store, keys, request.previewJobId);
+    if (request.previewJobId !== undefined && surelyNotApplied(error)) {
+      await unlockApply(store, keys, request.previewJobId, { signal: beforeTheEnd(deadline) });
+    }
     throw error;
   }
   const restoreJobId = jobIdOf(submitted, jobId);
 
   // 5. Link the restore job and the original, both ways.
+  //    ISC has the job now: these writes may use the deadline's margin, kept back for them.
   const link = { of: jobId, preview, selection: plan.selection, previewJobId: request.previewJobId ?? null };
-  await writeRestoreLink(store, archiveKeys(deps.config.prefix, tenant, restoreJobId), link);
-  await recordRestore(store, keys, { jobId: restoreJobId, preview, at, previewJobId: request.previewJobId ?? null });
-  if (request.previewJobId !== undefined) await markApplied(store, keys, request.previewJobId, restoreJobId, at);
+  const margin = { signal: beforeTheEnd(deadline) };
+  await writeRestoreLink(store, archiveKeys(deps.config.prefix, tenant, restoreJobId), link, margin);
+  await recordRestore(store, keys, { jobId: restoreJobId, preview, at, previewJobId: request.previewJobId ?? null }, margin);
+  if (request.previewJobId !== undefined) await markApplied(store, keys, request.previewJobId, restoreJobId, at, margin);
   await bestEffort(
     () => refreshReport(deps, keys, jobId, request.requestId, deadline),
     log,
@@ -141,9 +145,9 @@ export async function startRestore(request: RestoreRequest, deps: ArchiveDeps, d
   };
 }
 
-async function readManifest(deps: ArchiveDeps, tenant: string, jobId: string): Promise<Manifest | undefined> {
+async function readManifest(deps: ArchiveDeps, tenant: string, jobId: string, deadline: Deadline): Promise<Manifest | undefined> {
   const key = archiveKeys(deps.config.prefix, tenant, jobId).manifest;
-  const stored = await deps.store.get(key);
+  const stored = await deps.store.get(key, { deadline });
   return stored ? parseManifest(stored.body, key) : undefined;
 }
 

@@ -74,7 +74,7 @@ export interface ArchiveStore {
   /** Deletes `key` unconditionally (same as `delete(key)`). */
   remove(key: string): Promise<void>;
   /** Streams a (possibly large) object, or the version named; undefined when it is not there. */
-  stream(key: string, versionId?: string): Promise<Readable | undefined>;
+  stream(key: string, versionId?: string, call?: StoreCall): Promise<Readable | undefined>;
   /** Keys under a prefix (at most a few thousand: restore records). */
   list(prefix: string, call?: StoreCall): Promise<string[]>;
 }
@@ -192,13 +192,16 @@ export function s3ArchiveStore(s3: S3Client, bucket: string): ArchiveStore {
         throw failed('conditional put', key, error, signal);
       }
     },
-    async stream(key, versionId) {
+    async stream(key, versionId, call) {
+      // The signal also ends the body: a read that stalls half-way errors the stream when time is up.
+      const signal = callSignal(call, `read s3://${bucket}/${key}`);
       try {
-        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
+        const command = new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) });
+        const out = await sendWithin<{ Body?: unknown }>(s3, command, signal);
         return out.Body as Readable;
       } catch (error) {
         if ((error as { name?: string }).name === 'NoSuchKey' || httpStatusOf(error) === 404) return undefined;
-        throw failed('read', key, error, undefined);
+        throw failed('read', key, error, signal);
       }
     },
     async list(prefix, call) {

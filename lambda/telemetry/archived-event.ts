@@ -29,6 +29,7 @@ export async function publishArchived(
   bus: string,
   detail: ReturnType<typeof archivedEventDetail>,
   log: Log,
+  signal: AbortSignal,
 ): Promise<void> {
   try {
     const out = await client.send(
@@ -37,6 +38,8 @@ export async function publishArchived(
           { EventBusName: bus, Source: ARCHIVED_EVENT.source, DetailType: ARCHIVED_EVENT.detailType, Detail: JSON.stringify(detail) },
         ],
       }),
+      // Stopped before the invocation ends: an answer late by a stalled event is a function error.
+      { abortSignal: signal },
     );
     if (out.FailedEntryCount) log.warn('Archived event not accepted', { jobId: detail.jobId, errorCode: out.Entries?.[0]?.ErrorCode });
   } catch (error) {

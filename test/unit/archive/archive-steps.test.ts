@@ -106,9 +106,9 @@ describe('readRestoreLink', () => {
 
   it('reads the link the restore route wrote, and is null for an ordinary import', async () => {
     const jobId = hex();
-    expect(await readRestoreLink(s3.store, keys(jobId))).toBeNull();
+    expect(await readRestoreLink(s3.store, keys(jobId), {})).toBeNull();
     await s3.write(keys(jobId).restoreLink, JSON.stringify({ of: 'orig', preview: false, selection, previewJobId: 'p1' }));
-    expect(await readRestoreLink(s3.store, keys(jobId))).toEqual({ of: 'orig', preview: false, selection, previewJobId: 'p1' });
+    expect(await readRestoreLink(s3.store, keys(jobId), {})).toEqual({ of: 'orig', preview: false, selection, previewJobId: 'p1' });
   });
 
   it.each([
@@ -119,13 +119,13 @@ describe('readRestoreLink', () => {
   ])('ignores a link with %s', async (_what, link) => {
     const jobId = hex();
     await s3.write(keys(jobId).restoreLink, JSON.stringify(link));
-    expect(await readRestoreLink(s3.store, keys(jobId))).toBeNull();
+    expect(await readRestoreLink(s3.store, keys(jobId), {})).toBeNull();
   });
 
   it('reads a missing preview job id as null', async () => {
     const jobId = hex();
     await s3.write(keys(jobId).restoreLink, JSON.stringify({ of: 'o', preview: true, selection, previewJobId: 7 }));
-    expect(await readRestoreLink(s3.store, keys(jobId))).toEqual({ of: 'o', preview: true, selection, previewJobId: null });
+    expect(await readRestoreLink(s3.store, keys(jobId), {})).toEqual({ of: 'o', preview: true, selection, previewJobId: null });
   });
 });
 

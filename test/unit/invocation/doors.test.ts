@@ -46,7 +46,10 @@ function runtime(jobId: string, job: FakeIscJob, env: Record<string, string> = {
 describe('handOff', () => {
   it('invokes the function itself asynchronously with the payload when there is no queue', async () => {
     const rt = runtime(hex(), { statuses: ['COMPLETE'] });
-    expect(await handOff(rt, { jobId: 'j', force: true, waitingSince: '2026-12-01T10:00:00.000Z' })).toBe('invoke');
+    const signal = AbortSignal.timeout(5_000);
+    expect(await handOff(rt, { jobId: 'j', force: true, waitingSince: '2026-12-01T10:00:00.000Z' }, signal)).toBe('invoke');
+    // The caller's deadline goes with the call: the SDK stops the request and its retries on it.
+    expect((lambda.commandCalls(InvokeCommand)[0]!.args as unknown[])[1]).toMatchObject({ abortSignal: signal });
     const input = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
     expect(input).toMatchObject({ FunctionName: 'isc-import-archiver', InvocationType: 'Event' });
     expect(JSON.parse(Buffer.from(input.Payload as Uint8Array).toString())).toEqual({
@@ -67,7 +70,9 @@ describe('handOff', () => {
       { statuses: ['COMPLETE'] },
       { ARCHIVE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries' },
     );
-    expect(await handOff(rt, { jobId: 'j' }, asked)).toBe('queue');
+    const signal = AbortSignal.timeout(5_000);
+    expect(await handOff(rt, { jobId: 'j' }, signal, asked)).toBe('queue');
+    expect((sqs.commandCalls(SendMessageCommand)[0]!.args as unknown[])[1]).toMatchObject({ abortSignal: signal });
     expect(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input).toEqual({
       QueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/deliveries',
       MessageBody: '{"jobId":"j"}',
@@ -83,7 +88,7 @@ describe('handOff', () => {
   ])('fails retryably, naming the job, when %s', async (_when, arrange, env) => {
     arrange();
     const rt = runtime(hex(), { statuses: ['COMPLETE'] }, env);
-    await expect(handOff(rt, { jobId: 'j-1' })).rejects.toMatchObject({
+    await expect(handOff(rt, { jobId: 'j-1' }, AbortSignal.timeout(5_000))).rejects.toMatchObject({
       name: 'HandOffFailed',
       retryable: true,
       phase: 'wait',

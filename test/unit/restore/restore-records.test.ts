@@ -33,25 +33,25 @@ describe('restore records', () => {
     const original = hex();
     const restoreJob = hex();
     const link = { of: original, preview: true, selection: { includeTypes: ['SOURCE'], objectOptions: {} }, previewJobId: null };
-    await writeRestoreLink(s3.store, keys(restoreJob), link);
+    await writeRestoreLink(s3.store, keys(restoreJob), link, {});
     expect(await json(keys(restoreJob).restoreLink)).toEqual(link);
     const entry = { jobId: restoreJob, preview: true, at: '2026-12-01T10:00:00.000Z', previewJobId: null };
-    await recordRestore(s3.store, keys(original), entry);
+    await recordRestore(s3.store, keys(original), entry, {});
     expect(await json(`${keys(original).restores}${restoreJob}.json`)).toEqual(entry);
   });
 
   it('lists the restores newest first, skipping the apply locks and unreadable records', async () => {
     const original = hex();
     const [a, b, c] = [hex(), hex(), hex()];
-    await recordRestore(s3.store, keys(original), { jobId: a, preview: true, at: '2026-12-01T10:00:00Z', previewJobId: null });
-    await recordRestore(s3.store, keys(original), { jobId: b, preview: false, at: '2026-12-01T11:00:00Z', previewJobId: a });
+    await recordRestore(s3.store, keys(original), { jobId: a, preview: true, at: '2026-12-01T10:00:00Z', previewJobId: null }, {});
+    await recordRestore(s3.store, keys(original), { jobId: b, preview: false, at: '2026-12-01T11:00:00Z', previewJobId: a }, {});
     await s3.write(`${keys(original).restores}${c}.json`, JSON.stringify({ jobId: c, preview: 'no', at: 'x' }));
     await s3.write(`${keys(original).restores}notes.json`, JSON.stringify({ jobId: 'n', preview: true, at: '2027' }));
     await s3.write(
       `${keys(original).restores}${hex()}.json`,
       JSON.stringify({ jobId: 'legacy', preview: true, at: '2026-12-01T09:00:00Z' }),
     );
-    await lockApply(s3.store, keys(original), a, 'req', '2027-01-01T00:00:00Z');
+    await lockApply(s3.store, keys(original), a, 'req', '2027-01-01T00:00:00Z', {});
     expect(await listRestores(s3.store, keys(original))).toEqual([
       { jobId: b, preview: false, at: '2026-12-01T11:00:00Z', previewJobId: a },
       { jobId: a, preview: true, at: '2026-12-01T10:00:00Z', previewJobId: null },
@@ -62,18 +62,18 @@ describe('restore records', () => {
   it('lets one apply of a preview take its lock; the next finds who holds it, then what it submitted', async () => {
     const original = hex();
     const preview = hex();
-    expect(await lockApply(s3.store, keys(original), preview, 'req-1', 'T1')).toBeUndefined();
-    expect(await lockApply(s3.store, keys(original), preview, 'req-2', 'T2')).toEqual({ state: 'SUBMITTING', by: 'req-1', at: 'T1' });
-    await markApplied(s3.store, keys(original), preview, 'job-9', 'T3');
-    expect(await lockApply(s3.store, keys(original), preview, 'req-3', 'T4')).toEqual({ state: 'SUBMITTED', jobId: 'job-9', at: 'T3' });
-    await unlockApply(s3.store, keys(original), preview);
-    expect(await lockApply(s3.store, keys(original), preview, 'req-4', 'T5')).toBeUndefined();
+    expect(await lockApply(s3.store, keys(original), preview, 'req-1', 'T1', {})).toBeUndefined();
+    expect(await lockApply(s3.store, keys(original), preview, 'req-2', 'T2', {})).toEqual({ state: 'SUBMITTING', by: 'req-1', at: 'T1' });
+    await markApplied(s3.store, keys(original), preview, 'job-9', 'T3', {});
+    expect(await lockApply(s3.store, keys(original), preview, 'req-3', 'T4', {})).toEqual({ state: 'SUBMITTED', jobId: 'job-9', at: 'T3' });
+    await unlockApply(s3.store, keys(original), preview, {});
+    expect(await lockApply(s3.store, keys(original), preview, 'req-4', 'T5', {})).toBeUndefined();
   });
 
   it('reports an unknown holder when the lock vanished between the try and the look', async () => {
     const original = hex();
     const store = { ...s3.store, putConditional: async () => undefined };
-    expect(await lockApply(store, keys(original), hex(), 'req', 'T9')).toEqual({ state: 'SUBMITTING', by: 'unknown', at: 'T9' });
+    expect(await lockApply(store, keys(original), hex(), 'req', 'T9', {})).toEqual({ state: 'SUBMITTING', by: 'unknown', at: 'T9' });
   });
 });
 
@@ -84,7 +84,7 @@ describe('archived documents', () => {
 
   it('reads every imported object back from the results', async () => {
     const results = await put(`t/${hex()}`, completeResults(), 'results');
-    expect((await touchedObjects(s3.store, results)).map((o) => o.type)).toEqual([
+    expect((await touchedObjects(s3.store, results, {})).map((o) => o.type)).toEqual([
       'SOURCE',
       'TRANSFORM',
       'RULE',
@@ -105,12 +105,12 @@ describe('archived documents', () => {
       }),
       'backup',
     );
-    expect(await backupHoldings(s3.store, backup, new Set(['SOURCE']))).toEqual([{ type: 'SOURCE', id: 's1', name: 'S' }]);
+    expect(await backupHoldings(s3.store, backup, new Set(['SOURCE']), {})).toEqual([{ type: 'SOURCE', id: 's1', name: 'S' }]);
   });
 
   it('says which object is missing from the bucket', async () => {
     const key = `t/${hex()}`;
-    await expect(backupHoldings(s3.store, { role: 'backup', key, bytes: 1, sha256: 'x' }, new Set())).rejects.toThrow(
+    await expect(backupHoldings(s3.store, { role: 'backup', key, bytes: 1, sha256: 'x' }, new Set(), {})).rejects.toThrow(
       `${key} is missing from the bucket`,
     );
   });
@@ -150,7 +150,7 @@ describe('refreshReport', () => {
     const jobId = hex();
     const restoreJob = hex();
     const before = await archived(jobId);
-    await recordRestore(s3.store, keys(jobId), { jobId: restoreJob, preview: true, at: '2026-12-01T11:00:00Z', previewJobId: null });
+    await recordRestore(s3.store, keys(jobId), { jobId: restoreJob, preview: true, at: '2026-12-01T11:00:00Z', previewJobId: null }, {});
     await run(jobId);
     const report = (await s3.read(keys(jobId).report))!;
     expect(report.toString()).toContain(restoreJob);

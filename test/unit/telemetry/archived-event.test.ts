@@ -40,7 +40,13 @@ describe('the SP-Config Import Archived event', () => {
   it('carries the job, its status, totals and where the manifest is', async () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
     const detail = archivedEventDetail(manifest, 'archive-bucket', 'sp-config/acme/imports/ef38f94347e94562b5bb8424a56397d8/manifest.json');
-    await publishArchived(new EventBridgeClient({ region: 'us-east-1' }), 'identity-events', detail, recorder().log);
+    await publishArchived(
+      new EventBridgeClient({ region: 'us-east-1' }),
+      'identity-events',
+      detail,
+      recorder().log,
+      AbortSignal.timeout(5_000),
+    );
     const entry = eventBridge.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!;
     expect(entry).toMatchObject({
       EventBusName: 'identity-events',
@@ -67,7 +73,13 @@ describe('the SP-Config Import Archived event', () => {
   it('logs a warning instead of failing the archive when publishing fails', async () => {
     eventBridge.on(PutEventsCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
     const { lines, log } = recorder();
-    await publishArchived(new EventBridgeClient({ region: 'us-east-1' }), 'default', archivedEventDetail(manifest, 'b', 'k'), log);
+    await publishArchived(
+      new EventBridgeClient({ region: 'us-east-1' }),
+      'default',
+      archivedEventDetail(manifest, 'b', 'k'),
+      log,
+      AbortSignal.timeout(5_000),
+    );
     expect(lines).toEqual([{ message: 'Archived event not published', extra: { jobId: manifest.jobId, error: 'AccessDeniedException' } }]);
   });
   it('warns with ISC’s error code when EventBridge does not accept the entry, and stays quiet when it does', async () => {
@@ -77,8 +89,8 @@ describe('the SP-Config Import Archived event', () => {
       .resolvesOnce({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
     const { lines, log } = recorder();
     const client = new EventBridgeClient({ region: 'us-east-1' });
-    await publishArchived(client, 'default', archivedEventDetail(manifest, 'b', 'k'), log);
-    await publishArchived(client, 'default', archivedEventDetail(manifest, 'b', 'k'), log);
+    await publishArchived(client, 'default', archivedEventDetail(manifest, 'b', 'k'), log, AbortSignal.timeout(5_000));
+    await publishArchived(client, 'default', archivedEventDetail(manifest, 'b', 'k'), log, AbortSignal.timeout(5_000));
     expect(lines).toEqual([{ message: 'Archived event not accepted', extra: { jobId: manifest.jobId, errorCode: 'InternalFailure' } }]);
   });
 
