@@ -34,7 +34,7 @@ export async function handler(event: unknown, context: LambdaContext): Promise<u
   try {
     const request = parseEvent(event, log);
     if (!runtime) throw runtimeError;
-    if (request.source === 'sqs') return await answerBatch(request, runtime, context);
+    if (request.source === 'sqs') return await answerBatch(request, runtime, context, requestId);
     logger.appendKeys({ jobId: request.work.jobId });
     if (request.source === 'api') return await answerApi(request, runtime, context, requestId);
     const { work } = request;

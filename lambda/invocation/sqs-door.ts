@@ -11,7 +11,7 @@ import { log, metrics, type Runtime } from './runtime.ts';
  * retries it and, after its receive limit, moves it to the failed-jobs queue, where an operator
  * sees it: nothing is lost, permanent failures included. The others are deleted as done.
  */
-export async function answerBatch(batch: SqsBatch, rt: Runtime, context: InvocationClock) {
+export async function answerBatch(batch: SqsBatch, rt: Runtime, context: InvocationClock, requestId: string) {
   const batchItemFailures: { itemIdentifier: string }[] = [];
   for (const record of batch.records) {
     if ('invalid' in record.request) {
@@ -22,8 +22,11 @@ export async function answerBatch(batch: SqsBatch, rt: Runtime, context: Invocat
     }
     const { work } = record.request;
     try {
-      // The message id names this delivery in the claim: a redelivery of the message takes it back.
-      const holder = `sqs:${record.messageId}`;
+      // This receive of the message, not the message, names the delivery in the claim: a standard
+      // queue may hand one message to two invocations at once, and the claim must keep one of them
+      // out. A redelivery after a crash comes once the crashed holder's deadline has passed (the
+      // visibility timeout outlasts the function's), so it takes the claim over all the same.
+      const holder = `sqs:${record.messageId}:${requestId}`;
       if (work.action === 'archive') await archiveInBackground(work, rt, context, holder);
       else await runRestoreInBackground(work, rt, context, holder);
     } catch (error) {

@@ -8,6 +8,14 @@ import { eventBridgeEvent, sqsEvent } from '../support/events.ts';
 
 const h = useArtifactHarness();
 
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
+    const value = await probe();
+    if (value !== undefined) return value;
+  }
+  throw new Error('timed out');
+}
+
 describe('SQS batches', () => {
   it('archives each record and names only the failing ones in batchItemFailures', async () => {
     const [fromEvent, direct, unknown] = [hex(), hex(), hex()];
@@ -37,27 +45,46 @@ describe('SQS batches', () => {
     expect(h.stack.isc.requestsFor(unknown)).toHaveLength(1);
   });
 
-  it('names the message in the claim, so a redelivery of the same message after a crash takes it back at once', async () => {
+  it('a message handed to two invocations at once is archived by one; the other waits for its manifest', async () => {
+    const jobId = hex();
+    h.stack.isc.addJob(jobId, { status: 'COMPLETE', results: completeResults() });
+    const batch = sqsEvent([{ messageId: 'm-twice', body: { jobId } }]);
+    const first = await h.front();
+    const stall = first.front.stall(`${jobId}/download`);
+    const [a, b] = await Promise.all([h.container(first.env), h.container(h.stack.env())]);
+    const answerA = a.invoke(batch, 60_000);
+    await stall.reached;
+    const claim = await until(() => h.claimOf(jobId));
+    expect(claim.requestId).toMatch(/^sqs:m-twice:/);
+
+    // The same message, a second receive, while the first still holds the claim: it must not take it.
+    const answerB = b.invoke(batch, 60_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await h.claimOf(jobId)).toEqual(claim);
+    stall.release();
+    expect(await answerA).toMatchObject({ ok: true, value: { batchItemFailures: [] } });
+    expect(await answerB).toMatchObject({ ok: true, value: { batchItemFailures: [] } });
+    expect(b.jsonLines().map((l) => l.message)).not.toContain('Taking over the claim: a retry of this request');
+    await h.expectManifestHonest(await h.manifestOf(jobId));
+  });
+
+  it('a redelivery after a crash takes the claim over once the crashed delivery’s deadline has passed', async () => {
     const jobId = hex();
     h.stack.isc.addJob(jobId, { status: 'COMPLETE', results: completeResults() });
     const { front, env } = await h.front();
     const stall = front.stall(`${jobId}/download`);
     const crashing = await h.container(env);
     const batch = sqsEvent([{ messageId: 'm-claim', body: { jobId } }]);
-    void crashing.invoke(batch, 60_000);
+    // A short invocation: its claim names a deadline four seconds away.
+    void crashing.invoke(batch, 4_000);
     await stall.reached;
-    let claim: any;
-    for (let i = 0; i < 100 && !claim; i++) {
-      claim = await h.claimOf(jobId);
-      if (!claim) await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(claim).toMatchObject({ requestId: 'sqs:m-claim' });
+    const claim = await until(() => h.claimOf(jobId));
     await crashing.kill();
 
-    const started = Date.now();
     const redelivered = await h.lambda.invoke(batch, 60_000);
     expect(redelivered).toMatchObject({ ok: true, value: { batchItemFailures: [] } });
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // Not before the crashed holder's deadline: until then it might still be writing.
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(claim.deadline));
     await h.expectManifestHonest(await h.manifestOf(jobId));
   });
 

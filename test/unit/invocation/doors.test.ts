@@ -222,6 +222,7 @@ describe('answerBatch', () => {
       },
       rt,
       clock(60_000),
+      'batch-request',
     );
     // The fake ISC knows only `good`: the other job is a permanent 404, named all the same.
     expect(answer.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['unknown', 'unreadable']);

@@ -135,9 +135,13 @@ describe('a restore through the queue', () => {
       },
       rt(),
       lambdaClock(60_000),
+      'batch-request',
     );
     expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-apply' }] });
-    expect(vi.mocked(submitRestore).mock.calls.map((c) => c[0].requestId)).toEqual(['sqs:m-preview', 'sqs:m-apply']);
+    expect(vi.mocked(submitRestore).mock.calls.map((c) => c[0].requestId)).toEqual([
+      'sqs:m-preview:batch-request',
+      'sqs:m-apply:batch-request',
+    ]);
     expect(output().find((l) => l.message === 'Archive failed')).toMatchObject({
       level: 'ERROR',
       messageId: 'm-apply',
@@ -163,6 +167,7 @@ describe('a restore through the queue', () => {
       },
       rt(),
       lambdaClock(60_000),
+      'batch-request',
     );
     expect(answer.batchItemFailures).toEqual([{ itemIdentifier: 'm-bad' }, { itemIdentifier: 'm-bug' }]);
     expect(output().find((l) => l.message === 'A queue message is not a request')).toMatchObject({
