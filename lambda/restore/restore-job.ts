@@ -56,13 +56,17 @@ export async function startRestore(request: RestoreRequest, deps: ArchiveDeps, d
   if (problem || !original) throw new RestoreRefusedError(problem ?? 'No archive.', jobId);
   const backup = role(original, 'backup');
 
-  // 2. The selection: touched objects the backup holds, by the backup's ids.
+  // 2. The selection: touched objects the backup holds, by the backup's ids. An apply is "the same
+  //    submission" as its preview: unless it names types itself, it narrows to the preview's.
+  const previewManifest =
+    request.previewJobId === undefined ? undefined : await readManifest(deps, tenant, request.previewJobId, deadline);
+  const types = request.types ?? previewManifest?.restore?.selection.includeTypes;
   const touched = await touchedObjects(store, role(original, 'results'), { deadline });
   const holdings = await backupHoldings(store, backup, new Set(touched.map((o) => o.type)), { deadline });
-  const plan = planRestore(touched, holdings, request.types);
+  const plan = planRestore(touched, holdings, types);
   if (plan.selection.includeTypes.length === 0) {
     throw new RestoreRefusedError(
-      `Nothing to restore for ${jobId}: none of the objects it touched${request.types ? ' of those types' : ''} is in its backup.`,
+      `Nothing to restore for ${jobId}: none of the objects it touched${types ? ' of those types' : ''} is in its backup.`,
       jobId,
     );
   }
@@ -70,7 +74,6 @@ export async function startRestore(request: RestoreRequest, deps: ArchiveDeps, d
   // 3. An apply: the preview allows it, and this is the first apply of that preview.
   const at = now(deps).toISOString();
   if (request.previewJobId !== undefined) {
-    const previewManifest = await readManifest(deps, tenant, request.previewJobId, deadline);
     const refused = previewProblem(previewManifest, request.previewJobId, jobId, plan.selection, now(deps).getTime());
     if (refused) throw new RestoreRefusedError(refused, jobId);
     const other = await lockApply(store, keys, request.previewJobId, request.requestId, at, { deadline });

@@ -134,6 +134,21 @@ describe('rolling an import back', () => {
     expect(named).toMatchObject({ bytes: originalReport.length, sha256: sha(originalReport) });
   });
 
+  it('applies a preview narrowed by types with its previewJobId alone, narrowed the same (the apply is the same submission)', async () => {
+    const handOffs = stack.dev.lambda.invocations.length;
+    const imports = stack.isc.importRequests.length;
+    const preview = await call('POST', `/imports/${COMPLETE}/restore/preview`, COMPLETE, { types: ['TRANSFORM'] });
+    expect(preview).toMatchObject({ status: 202, body: { selection: { includeTypes: ['TRANSFORM'] } } });
+    await runHandOffs(handOffs);
+
+    const apply = await call('POST', `/imports/${COMPLETE}/restore/apply`, COMPLETE, { previewJobId: preview.body.jobId });
+    expect(apply).toMatchObject({ status: 202, body: { preview: false, previewJobId: preview.body.jobId } });
+    expect(apply.body.selection).toEqual(preview.body.selection);
+    const applied = stack.isc.importRequests.slice(imports).filter((r) => !r.preview);
+    expect(applied).toHaveLength(1);
+    expect(applied[0]).toMatchObject({ options: { includeTypes: ['TRANSFORM'] } });
+  });
+
   type Request = readonly [method: string, path: string, jobId: string, body: unknown];
   it.each<[string, () => Request, RegExp]>([
     ['a job that is not archived', () => ['POST', `/imports/${FAILED}/restore/preview`, FAILED, undefined], /has not been archived/],
