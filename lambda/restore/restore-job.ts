@@ -58,8 +58,7 @@ export async function startRestore(request: RestoreRequest, deps: ArchiveDeps, d
 
   // 2. The selection: touched objects the backup holds, by the backup's ids. An apply is "the same
   //    submission" as its preview: unless it names types itself, it narrows to the preview's.
-  const previewManifest =
-    request.previewJobId === undefined ? undefined : await readManifest(deps, tenant, request.previewJobId, deadline);
+  const previewManifest = request.previewJobId === undefined ? undefined : await readManifest(deps, tenant, request.previewJobId, deadline);
   const types = request.types ?? previewManifest?.restore?.selection.includeTypes;
   const touched = await touchedObjects(store, role(original, 'results'), { deadline });
   const holdings = await backupHoldings(store, backup, new Set(touched.map((o) => o.type)), { deadline });

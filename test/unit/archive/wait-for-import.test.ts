@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { POLL, pollInterval, waitForImport } from '../../../lambda/archive/wait-for-import.ts';
+import { ARCHIVE_RESERVE, POLL, pollInterval, waitForImport } from '../../../lambda/archive/wait-for-import.ts';
 import type { Deadline } from '../../../lambda/core/deadline.ts';
 import type { ImportStatus, ImportStatusValue } from '../../../lambda/isc/job-status.ts';
 
@@ -97,14 +97,24 @@ describe('waitForImport', () => {
     expect(iscDouble.polledAt).toEqual([]);
   });
 
-  it('hands back the running status when the next wait no longer fits the deadline, without polling again', async () => {
-    // 2 + 3 + 4.5 = 9.5 s fit in 12 s; the next 6.75 s does not.
-    const time = virtualDeadline(12_000);
+  it('hands back the running status when the next wait would eat into the time kept for the archive, without polling again', async () => {
+    // 30 s: 10 s are kept for the archive. 2 + 3 + 4.5 + 6.75 = 16.25 s leave 13.75 s; 10.125 s more would leave 3.6 s.
+    const time = virtualDeadline(30_000);
     const iscDouble = isc(Array(10).fill('IN_PROGRESS'), time.now);
     const last = await waitForImport(status('NOT_STARTED'), iscDouble.poll, time.deadline, recorder().log);
     expect(last.status).toBe('IN_PROGRESS');
-    expect(time.sleeps).toEqual([2_000, 3_000, 4_500]);
-    expect(iscDouble.polledAt).toHaveLength(3);
+    expect(time.sleeps).toEqual([2_000, 3_000, 4_500, 6_750]);
+    expect(iscDouble.polledAt).toHaveLength(4);
+  });
+
+  it('keeps a third of a long budget for the archive: an import ending at the last poll still has that time', async () => {
+    const time = virtualDeadline(300_000);
+    const iscDouble = isc(Array(100).fill('IN_PROGRESS'), time.now);
+    await waitForImport(status('NOT_STARTED'), iscDouble.poll, time.deadline, recorder().log);
+    const left = 300_000 - time.now();
+    expect(left).toBeGreaterThanOrEqual(ARCHIVE_RESERVE.share * 300_000);
+    // ...and it did not stop early: one more 15 s wait would have eaten into the reserve.
+    expect(left - POLL.capMs).toBeLessThan(ARCHIVE_RESERVE.share * 300_000);
   });
 
   it('hands back NOT_STARTED when not even the first wait fits', async () => {
