@@ -8,7 +8,9 @@ import { parseManifest } from './manifest.ts';
 /**
  * Another live delivery holds the job's claim: watch S3 (not ISC) for its manifest until the holder's
  * deadline passes or this invocation's time runs low. Returns the manifest, or undefined when the
- * holder is out of time (its claim may now be taken over) or we are.
+ * holder is out of time (its claim may now be taken over) or we are. Only a manifest the holder
+ * could have written counts (archived since it took the claim): for a forced re-archive the old
+ * manifest is there all along, and answering with it would drop the request.
  */
 export async function awaitOtherDelivery(
   deps: ArchiveDeps,
@@ -26,7 +28,8 @@ export async function awaitOtherDelivery(
   });
   for (;;) {
     const stored = await deps.store.get(key, { deadline });
-    if (stored) return parseManifest(stored.body, key);
+    const manifest = stored ? parseManifest(stored.body, key) : undefined;
+    if (manifest && (holder.claimedAt === undefined || manifest.archivedAt >= holder.claimedAt)) return manifest;
     if (Date.now() > holderEnds) return undefined;
     if (!(await deadline.sleep(Math.min(2_000, Math.max(250, holderEnds - Date.now() + 100))))) return undefined;
   }

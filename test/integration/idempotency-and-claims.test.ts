@@ -156,6 +156,31 @@ describe('duplicates and force', () => {
   });
 });
 
+describe('a forced re-archive meeting a crashed forced run', () => {
+  it('waits out the crashed holder and archives anew, never answering with the manifest from before', async () => {
+    const jobId = hex();
+    h.stack.isc.addJob(jobId, { status: 'COMPLETE', results: completeResults() });
+    await h.lambda.invoke({ jobId });
+    const before = await h.manifestOf(jobId);
+    const { front, env } = await h.front();
+    const stall = front.stall(`${jobId}/download`);
+    const crashing = await h.container(env);
+    void crashing.invoke({ jobId, force: true }, 6_000, randomUUID());
+    await stall.reached;
+    const claim = await until('the forced run’s claim', async () => {
+      const current = await h.claimOf(jobId);
+      return current && current.claimedAt > before.archivedAt ? current : undefined;
+    });
+    await crashing.kill();
+
+    const again = await (await h.container()).invoke({ jobId, force: true }, 60_000, randomUUID());
+    expect(again).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED' } });
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(claim.deadline));
+    expect((await h.manifestOf(jobId)).archivedAt > claim.claimedAt).toBe(true);
+    await expectResultsAre(jobId, completeResults());
+  });
+});
+
 describe('racing deliveries', () => {
   it('ends two simultaneous deliveries with one complete archive', async () => {
     const jobId = hex();

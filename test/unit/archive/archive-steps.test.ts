@@ -324,6 +324,26 @@ describe('awaitOtherDelivery', () => {
     });
   });
 
+  it('does not take the manifest that was there before the holder took its claim (a forced re-archive is under way)', async () => {
+    const jobId = hex();
+    const d = deps();
+    const old = { ...manifestOf(jobId), archivedAt: '2026-11-30T10:00:00.000Z' };
+    const fresh = { ...manifestOf(jobId), archivedAt: new Date(Date.now() + 1_000).toISOString() };
+    const time = virtualDeadline();
+    let looks = 0;
+    const store = {
+      ...s3.store,
+      get: async (key: string) => {
+        // The old manifest for two looks, then the holder's own.
+        await s3.write(key, JSON.stringify(++looks <= 2 ? old : fresh));
+        return s3.store.get(key);
+      },
+    };
+    const holder = { requestId: 'req-forced', deadline: new Date(Date.now() + 60_000).toISOString(), claimedAt: new Date().toISOString() };
+    expect(await awaitOtherDelivery({ ...d.deps, store }, jobId, holder, time.deadline)).toEqual(fresh);
+    expect(looks).toBe(3);
+  });
+
   it('gives up at once when the holder is out of time', async () => {
     const time = virtualDeadline();
     const holder = { requestId: 'r', deadline: new Date(Date.now() - 1_000).toISOString() };
