@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { ArchiveKeys } from '../contract/archive-keys.ts';
 import { isJobId } from '../contract/job-id.ts';
 import type { Deadline } from '../core/deadline.ts';
-import { IscError } from '../core/errors.ts';
+import { ArchiverError, IscError } from '../core/errors.ts';
 import type { Manifest, ManifestObject } from '../domain/manifest.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
 import type { ArchiveDeps } from './archive-types.ts';
@@ -74,9 +75,35 @@ export async function archiveBackup<T = undefined>(
     if (reason === undefined) throw error;
     deps.log.warn('Backup unavailable', { jobId, exportJobId, reason });
     const kept = earlier?.backup.state === 'ARCHIVED' ? earlier.objects.find((o) => o.role === 'backup' && o.key === key) : undefined;
-    if (kept) return { state: { state: 'ARCHIVED', reason: `Kept from the archive of ${earlier?.archivedAt}: ${reason}` }, object: kept };
-    return { state: { state: 'UNAVAILABLE', reason } };
+    if (!kept) return { state: { state: 'UNAVAILABLE', reason } };
+    // The kept copy is read as a download would have been, so the changes still have a backup to compare with.
+    const read = alsoRead ? await readKept(deps, kept, alsoRead(), deadline, jobId) : undefined;
+    return {
+      state: { state: 'ARCHIVED', reason: `Kept from the archive of ${earlier?.archivedAt}: ${reason}` },
+      object: kept,
+      ...(read === undefined ? {} : { read }),
+    };
   }
+}
+
+/** The kept backup as stored (the version the earlier manifest names), read by `check`; undefined if it no longer matches. */
+async function readKept<T>(deps: ArchiveDeps, kept: ManifestObject, check: StreamCheck<T>, deadline: Deadline, jobId: string) {
+  const stream = await deps.store.stream(kept.key, kept.versionId, { deadline });
+  if (!stream) return undefined;
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      check.write(chunk);
+    }
+    const read = check.finish();
+    if (hash.digest('hex') === kept.sha256) return read;
+  } catch (error) {
+    // S3 failing or time running out fails the archive as usual; bytes that are not the document do not.
+    if (error instanceof ArchiverError) throw error;
+  }
+  deps.log.warn('The kept backup no longer matches its manifest; changes compare without it', { jobId, key: kept.key });
+  return undefined;
 }
 
 /** Gone for good (ISC keeps backups about a week) or never a document: say why. Anything else is retried. */

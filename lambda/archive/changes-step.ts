@@ -4,9 +4,11 @@ import type { ExtractedObject } from '../changes/touched-object-extractor.ts';
 import type { ArchiveKeys } from '../contract/archive-keys.ts';
 import { CONTENT_TYPES } from '../contract/constants.ts';
 import type { ChangesDocument, ChangesRecord } from '../domain/changes.ts';
-import type { ManifestObject } from '../domain/manifest.ts';
+import type { Manifest, ManifestObject } from '../domain/manifest.ts';
 import type { ObjectRef } from '../domain/summary.ts';
 import type { ImportStatus } from '../isc/job-status.ts';
+import type { StoreCall } from '../storage/archive-store.ts';
+import { sha256Hex } from '../storage/put-object.ts';
 import { type AfterState, AfterStateUnavailable } from './after-state-step.ts';
 import type { ArchiveDeps } from './archive-types.ts';
 
@@ -63,4 +65,28 @@ export async function recordChanges(
   const stored = await deps.store.put(keys.changes, body, CONTENT_TYPES.json, { signal: input.signal });
   deps.log.info('Changes recorded', { jobId: input.jobId, key: stored.key, counts: computed.counts });
   return { record: computedChangesRecord(computed), document: computed.document, objects: [after.stored, { role: 'changes', ...stored }] };
+}
+
+/**
+ * Re-archiving never makes an archive worse: when this run could not compute the changes (the
+ * after-export failed, or changes are off now) and the earlier archive had computed them, its
+ * record and its after and changes objects are kept, with the reason this run gave.
+ */
+export async function keepEarlierChanges(
+  deps: ArchiveDeps,
+  earlier: Manifest | undefined,
+  fresh: RecordedChanges,
+  call: StoreCall,
+): Promise<RecordedChanges> {
+  if (fresh.record.state === 'COMPUTED' || earlier?.changes.state !== 'COMPUTED') return fresh;
+  const objects = earlier.objects.filter((o) => o.role === 'after' || o.role === 'changes');
+  const changes = objects.find((o) => o.role === 'changes');
+  const stored = changes ? await deps.store.get(changes.key, { ...call, versionId: changes.versionId }) : undefined;
+  if (!stored || sha256Hex(stored.body) !== changes?.sha256) return fresh;
+  deps.log.warn('Changes kept from the earlier archive', { jobId: earlier.jobId, reason: fresh.record.reason });
+  return {
+    record: { ...earlier.changes, reason: `Kept from the archive of ${earlier.archivedAt}: ${fresh.record.reason}` },
+    document: JSON.parse(stored.body.toString('utf8')) as ChangesDocument,
+    objects,
+  };
 }

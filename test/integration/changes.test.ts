@@ -9,7 +9,7 @@ import { startTestStack, type TestStack } from '../support/local-stack.ts';
 // after-state export the function asks for.
 
 const COMPLETE = DEMO_JOBS[0]!.jobId;
-const folder = (jobId: string) => `sp-config/acme/imports/${jobId}/`;
+const folder = (jobId: string, prefix = 'sp-config/') => `${prefix}acme/imports/${jobId}/`;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 let stack: TestStack;
@@ -35,6 +35,19 @@ beforeEach(() => {
 async function json(key: string) {
   const stored = await stack.getObject(key);
   return stored && JSON.parse(stored.body.toString());
+}
+
+/** A first archive of the demo import: under a prefix of its own, no earlier archive to keep changes from. */
+let prefixes = 0;
+async function firstArchive(env: Record<string, string>, event: object, timeoutMs?: number) {
+  const prefix = `first-${++prefixes}/`;
+  const container = await LambdaContainer.start(stack.env({ ARCHIVE_PREFIX: prefix, ...env }));
+  try {
+    const result = await container.invoke(event, timeoutMs);
+    return { result, manifest: await json(`${folder(COMPLETE, prefix)}manifest.json`) };
+  } finally {
+    await container.stop();
+  }
 }
 
 describe('what an import changed', () => {
@@ -86,10 +99,9 @@ describe('what an import changed', () => {
 
   it('asks for no export and says DISABLED when ARCHIVE_CHANGES is false', async () => {
     const before = stack.isc.exportRequests.length;
-    const result = await noChanges.invoke({ jobId: COMPLETE, force: true });
+    const { result, manifest } = await firstArchive({ ARCHIVE_CHANGES: 'false' }, { jobId: COMPLETE });
     expect(result).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED' } });
     expect(stack.isc.exportRequests.length).toBe(before);
-    const manifest = await json(`${folder(COMPLETE)}manifest.json`);
     expect(manifest.changes).toMatchObject({ state: 'DISABLED', afterExportJobId: null });
     expect(manifest.objects.map((o: any) => o.role)).toEqual(['results', 'backup', 'report']);
   });
@@ -99,9 +111,8 @@ describe('what an import changed', () => {
     ['failed', 'fail', /ended FAILED/],
   ] as const)('completes the archive with changes UNAVAILABLE when the export is %s', async (_what, exports, reason) => {
     stack.isc.behaviour.exports = exports;
-    const result = await lambda.invoke({ jobId: COMPLETE, force: true });
+    const { result, manifest } = await firstArchive({}, { jobId: COMPLETE });
     expect(result).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED' } });
-    const manifest = await json(`${folder(COMPLETE)}manifest.json`);
     expect(manifest.changes.state).toBe('UNAVAILABLE');
     expect(manifest.changes.reason).toMatch(reason);
     expect(manifest.backup.state).toBe('ARCHIVED');
@@ -109,10 +120,37 @@ describe('what an import changed', () => {
 
   it('completes the archive with changes UNAVAILABLE when the export outlasts the invocation', async () => {
     stack.isc.behaviour.exports = 'stall';
-    const result = await lambda.invoke({ jobId: COMPLETE, force: true }, 8_000);
+    const { result, manifest } = await firstArchive({}, { jobId: COMPLETE }, 8_000);
     expect(result).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED' } });
-    const manifest = await json(`${folder(COMPLETE)}manifest.json`);
     expect(manifest.changes).toMatchObject({ state: 'UNAVAILABLE', reason: expect.stringMatching(/time ran low/) });
+  });
+
+  it('keeps the changes computed before when a forced re-archive cannot compute them (never worse), saying why', async () => {
+    expect(await lambda.invoke({ jobId: COMPLETE, force: true })).toMatchObject({ ok: true });
+    const before = await json(`${folder(COMPLETE)}manifest.json`);
+    expect(before.changes.state).toBe('COMPUTED');
+    stack.isc.behaviour.exports = 'refuse';
+    expect(await lambda.invoke({ jobId: COMPLETE, force: true })).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED' } });
+    const after = await json(`${folder(COMPLETE)}manifest.json`);
+    expect(after.archivedAt).not.toBe(before.archivedAt);
+    expect(after.changes).toMatchObject({ ...before.changes, reason: expect.stringMatching(/^Kept from the archive of .*403|scope/) });
+    const kept = (m: any) => m.objects.filter((o: any) => o.role === 'after' || o.role === 'changes');
+    expect(kept(after)).toEqual(kept(before));
+    // The report shows them too: the changed object is there, before and after.
+    const report = (await stack.getObject(`${folder(COMPLETE)}report.html`))!.body.toString();
+    expect(report).toContain(DEMO_OBJECTS.changed.id);
+  });
+
+  it('still compares with the backup kept from before when ISC no longer serves it', async () => {
+    expect(await lambda.invoke({ jobId: COMPLETE, force: true })).toMatchObject({ ok: true });
+    const before = await json(`${folder(COMPLETE)}manifest.json`);
+    stack.isc.addFaults({ on: 'export-download', status: 404 });
+    expect(await lambda.invoke({ jobId: COMPLETE, force: true })).toMatchObject({ ok: true, value: { outcome: 'ARCHIVED' } });
+    const after = await json(`${folder(COMPLETE)}manifest.json`);
+    expect(after.backup).toMatchObject({ state: 'ARCHIVED', reason: expect.stringMatching(/^Kept from the archive of/) });
+    expect(after.changes.state).toBe('COMPUTED');
+    expect(after.changes.counts).toEqual(before.changes.counts);
+    expect(after.changes.afterExportJobId).not.toBe(before.changes.afterExportJobId);
   });
 
   it('says NONE for a cancelled import, without asking ISC for an export', async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AfterStateUnavailable, exportAfterState, exportPollInterval } from '../../../lambda/archive/after-state-step.ts';
 import { awaitOtherDelivery } from '../../../lambda/archive/await-other-delivery.ts';
 import { archiveBackup, backupSkipped } from '../../../lambda/archive/backup-step.ts';
-import { changesPlanned, recordChanges } from '../../../lambda/archive/changes-step.ts';
+import { changesPlanned, keepEarlierChanges, recordChanges } from '../../../lambda/archive/changes-step.ts';
 import { uploadChecked } from '../../../lambda/archive/checked-upload.ts';
 import { exportCheck, invalidDocument } from '../../../lambda/archive/document-checks.ts';
 import { buildManifest, parseManifest } from '../../../lambda/archive/manifest.ts';
@@ -275,6 +275,38 @@ describe('backupSkipped and archiveBackup', () => {
     });
   });
 
+  it('reads the kept copy for the changes, as a download would have been read', async () => {
+    const jobId = hex();
+    await s3.write(keys(jobId).backup(EXPORT_ID), AFTER);
+    const kept = { role: 'backup' as const, key: keys(jobId).backup(EXPORT_ID), bytes: AFTER.length, sha256: sha(AFTER) };
+    const earlier = manifestOf(jobId, { objects: [kept], backup: { state: 'ARCHIVED', reason: 'ok' } });
+    const read = () => ({
+      seen: [] as string[],
+      write(chunk: Buffer) {
+        this.seen.push(chunk.toString());
+      },
+      finish() {
+        return this.seen.join('');
+      },
+    });
+    const d = deps({});
+    const done = await archiveBackup(d.deps, keys(jobId), jobId, EXPORT_ID, virtualDeadline().deadline, Promise.resolve(), earlier, read);
+    expect(done).toMatchObject({ state: { state: 'ARCHIVED' }, object: kept, read: AFTER });
+  });
+
+  it('reads nothing from a kept copy whose bytes no longer match the manifest, and says so', async () => {
+    const jobId = hex();
+    await s3.write(keys(jobId).backup(EXPORT_ID), AFTER.replace('"x":2', '"x":3'));
+    const kept = { role: 'backup' as const, key: keys(jobId).backup(EXPORT_ID), bytes: AFTER.length, sha256: sha(AFTER) };
+    const earlier = manifestOf(jobId, { objects: [kept], backup: { state: 'ARCHIVED', reason: 'ok' } });
+    const read = () => ({ write() {}, finish: () => 'read' });
+    const d = deps({});
+    const done = await archiveBackup(d.deps, keys(jobId), jobId, EXPORT_ID, virtualDeadline().deadline, Promise.resolve(), earlier, read);
+    expect(done.state.state).toBe('ARCHIVED');
+    expect(done.read).toBeUndefined();
+    expect(d.log.lines.map((l) => l.message)).toContain('The kept backup no longer matches its manifest; changes compare without it');
+  });
+
   it('does not keep an earlier copy the earlier archive did not vouch for', async () => {
     const jobId = hex();
     const kept = { role: 'backup' as const, key: keys(jobId).backup(EXPORT_ID), bytes: 9, sha256: 'c'.repeat(64) };
@@ -374,6 +406,58 @@ describe('awaitOtherDelivery', () => {
     expect(time.sleeps).toHaveLength(1);
     expect(time.sleeps[0]).toBeGreaterThan(550);
     expect(time.sleeps[0]).toBeLessThanOrEqual(700);
+  });
+});
+
+describe('keepEarlierChanges', () => {
+  const computed = {
+    state: 'COMPUTED' as const,
+    reason: 'Compared.',
+    afterExportJobId: EXPORT_ID,
+    afterExportedAt: NOW.toISOString(),
+    counts: { created: 0, changed: 1, unchanged: 0, unknown: 0 },
+  };
+  const unavailable = {
+    record: {
+      ...computed,
+      state: 'UNAVAILABLE' as const,
+      reason: 'ISC refused the export (403).',
+      counts: { created: 0, changed: 0, unchanged: 0, unknown: 0 },
+    },
+    document: null,
+    objects: [],
+  };
+  async function earlierWithChanges(body: string, stored = body) {
+    const jobId = hex();
+    await s3.write(keys(jobId).changes, stored);
+    const changes = { role: 'changes' as const, key: keys(jobId).changes, bytes: body.length, sha256: sha(body) };
+    const after = { role: 'after' as const, key: keys(jobId).backup(EXPORT_ID), bytes: 1, sha256: 'a'.repeat(64) };
+    return manifestOf(jobId, { objects: [after, changes], changes: computed });
+  }
+
+  it('keeps the earlier record and objects, with the reason this run gave, when this run could not compute them', async () => {
+    const document = { schemaVersion: 1, objects: [{ id: 's1' }] };
+    const earlier = await earlierWithChanges(JSON.stringify(document));
+    const d = deps();
+    const kept = await keepEarlierChanges(d.deps, earlier, unavailable, {});
+    expect(kept.record).toEqual({ ...computed, reason: `Kept from the archive of ${earlier.archivedAt}: ISC refused the export (403).` });
+    expect(kept.objects).toEqual(earlier.objects);
+    expect(kept.document).toEqual(document);
+  });
+
+  it('takes this run’s changes when they were computed, or when there were none before', async () => {
+    const earlier = await earlierWithChanges('{}');
+    const fresh = { record: computed, document: null, objects: [] };
+    expect(await keepEarlierChanges(deps().deps, earlier, fresh, {})).toBe(fresh);
+    expect(await keepEarlierChanges(deps().deps, undefined, unavailable, {})).toBe(unavailable);
+    expect(await keepEarlierChanges(deps().deps, { ...earlier, changes: { ...computed, state: 'UNAVAILABLE' } }, unavailable, {})).toBe(
+      unavailable,
+    );
+  });
+
+  it('takes this run’s changes when the earlier changes.json no longer matches its manifest', async () => {
+    const earlier = await earlierWithChanges('{"objects":[]}', '{"objects":[1]}');
+    expect(await keepEarlierChanges(deps().deps, earlier, unavailable, {})).toBe(unavailable);
   });
 });
 
