@@ -1,15 +1,13 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import got from 'got';
 import { type ArchiverConfig, loadConfig } from '../contract/config.ts';
 import { ARCHIVER } from '../contract/version.ts';
 import type { Log } from '../core/log.ts';
 import { createIscClient, type IscClient } from '../isc/isc-client.ts';
+import { createIscHttp } from '../isc/isc-http.ts';
 import { type CredentialSource, environmentSource, secretsManagerSource } from '../isc/secret-source.ts';
 import { type ArchiveStore, s3ArchiveStore } from '../storage/archive-store.ts';
 import { ArchiveMetrics, asLog, createLogger } from '../telemetry/telemetry.ts';
@@ -35,13 +33,7 @@ export const metrics = new ArchiveMetrics();
  */
 export function createRuntime(env: Readonly<Record<string, string | undefined>>): Runtime {
   const config = loadConfig(env);
-  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
-  const http = got.extend({
-    agent: agents,
-    http2: false,
-    retry: { limit: 0 },
-    headers: { 'user-agent': `${ARCHIVER.name}/${ARCHIVER.version} (+aws-lambda; node ${process.versions.node})` },
-  });
+  const http = createIscHttp(`${ARCHIVER.name}/${ARCHIVER.version} (+aws-lambda; node ${process.versions.node})`);
   const credentials = config.secretId
     ? secretsManagerSource(
         // Secrets Manager answers in milliseconds: a stalled connection fails fast and the SDK retries it.

@@ -1,5 +1,6 @@
 import { RequestError } from 'got';
 import { ArchiverError, IscError, type Phase, TimeBudgetError } from '../core/errors.ts';
+import { answerLimitPassed } from './isc-http.ts';
 
 export interface IscFailure {
   readonly status: number;
@@ -83,6 +84,15 @@ export function networkError(
   deadline?: AbortSignal,
 ): ArchiverError {
   if (error instanceof ArchiverError) return error;
+  const limit = answerLimitPassed(error);
+  if (limit !== undefined) {
+    return new IscError('IscInvalidBody', `ISC answered with more than ${limit} bytes where a small JSON document was expected.`, {
+      phase,
+      retryable: false,
+      jobId,
+      attempts,
+    });
+  }
   const name = (error as Error | undefined)?.name;
   if (deadline?.aborted || name === 'AbortError') {
     return new TimeBudgetError('The invocation ran out of time while talking to ISC.', phase, jobId);
