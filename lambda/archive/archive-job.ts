@@ -1,4 +1,5 @@
 import { type ArchiveKeys, archiveKeys } from '../contract/archive-keys.ts';
+import { isJobId } from '../contract/job-id.ts';
 import { startEarly } from '../core/background.ts';
 import { beforeTheEnd, type Deadline } from '../core/deadline.ts';
 import { StorageError } from '../core/errors.ts';
@@ -142,7 +143,8 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
       tenant,
       apiVersion: deps.config.apiVersion,
       job: finished,
-      exportJobId,
+      // One that is not a job id is not kept (it may be any size); the backup's reason says so.
+      exportJobId: exportJobId !== null && isJobId(exportJobId) ? exportJobId : null,
       backup: backup.state,
       changes: changes.record,
       summary: digest?.summary ?? emptySummary(),

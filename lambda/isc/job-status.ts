@@ -18,6 +18,13 @@ export interface ImportStatus {
 
 const KNOWN = new Set<string>([...RUNNING_STATUSES, ...TERMINAL_STATUSES]);
 
+/**
+ * What of the status object's text is kept: it goes into the manifest and every answer about the
+ * job, which Lambda caps at 6 MB. A message is shortened (ending in …); a date or a type longer than
+ * any real one is not one, and is dropped.
+ */
+export const STATUS_TEXT_LIMITS = { message: 4_000, other: 64 } as const;
+
 export function isRunning(status: ImportStatusValue): boolean {
   return (RUNNING_STATUSES as readonly string[]).includes(status);
 }
@@ -36,12 +43,17 @@ export function parseImportStatus(body: unknown, jobId: string): ImportStatus {
       },
     );
   }
-  const text = (name: string) => (typeof record[name] === 'string' ? (record[name] as string) : null);
+  const text = (name: string) => {
+    const value = record[name];
+    return typeof value === 'string' && value.length <= STATUS_TEXT_LIMITS.other ? value : null;
+  };
+  const message = typeof record.message === 'string' ? record.message : null;
   return {
     jobId,
     status: status as ImportStatusValue,
     type: text('type'),
-    message: text('message'),
+    message:
+      message !== null && message.length > STATUS_TEXT_LIMITS.message ? `${message.slice(0, STATUS_TEXT_LIMITS.message - 1)}…` : message,
     created: text('created'),
     modified: text('modified'),
     completed: text('completed'),

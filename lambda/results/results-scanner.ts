@@ -45,6 +45,14 @@ type MessageCategory = Exclude<Category, 'importedObjects'>;
 const FIELD_BYTES = 64 * 1024;
 
 /**
+ * The summary's per-type counts go into the manifest and every answer about the job: at most
+ * MAX_TYPES types of at most TYPE_CHARS characters are named; the counts of any others (ISC has a
+ * few dozen) are kept under OTHER_TYPES, so the totals stay exact.
+ */
+export const TYPE_LIMITS = { maxTypes: 1_000, typeChars: 200 } as const;
+export const OTHER_TYPES = '(other types)';
+
+/**
  * Reads import results as they stream past and keeps counts per object type, bounded samples and
  * the touched objects. Lenient as ISC is inconsistent: `detail` or `details`, `results` nested
  * twice (the seed's example), unknown object types, messages that are not objects. Strict on what
@@ -53,6 +61,8 @@ const FIELD_BYTES = 64 * 1024;
  */
 export class ResultsScanner {
   readonly #byType: Record<string, Counts> = Object.create(null) as Record<string, Counts>;
+  /** Types named in #byType (OTHER_TYPES aside). */
+  #types = 0;
   readonly #samples: Samples = { errors: [], warnings: [], infos: [], importedObjects: [] };
   readonly #touched: TouchedObjects;
   #exportJobId: string | null = null;
@@ -185,7 +195,11 @@ export class ResultsScanner {
   }
 
   #counts(type: string): Counts {
-    return (this.#byType[type] ??= emptyCounts());
+    const known = this.#byType[type];
+    if (known) return known;
+    if (type.length > TYPE_LIMITS.typeChars || this.#types >= TYPE_LIMITS.maxTypes) return (this.#byType[OTHER_TYPES] ??= emptyCounts());
+    this.#types++;
+    return (this.#byType[type] = emptyCounts());
   }
 }
 

@@ -363,6 +363,14 @@ describe('the backup step', () => {
     expect(isc.calls.filter((c) => c.includes('/export/'))).toEqual([]);
   });
 
+  it('keeps no exportJobId in the manifest that is not a job id (it may be any size): the backup says why', async () => {
+    const jobId = hex();
+    const { result } = run(jobId, { statuses: ['COMPLETE'], results: completeResults('x'.repeat(60_000)) });
+    const m = archived(await result).manifest;
+    expect(m.exportJobId).toBeNull();
+    expect(m.backup).toEqual({ state: 'UNAVAILABLE', reason: 'The results name an exportJobId that is not a job id.' });
+  });
+
   it('records a backup ISC no longer serves as UNAVAILABLE with the status and trackingId', async () => {
     const jobId = hex();
     const exportJobId = hex();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IscError } from '../../../lambda/core/errors.ts';
-import { isRunning, parseImportStatus } from '../../../lambda/isc/job-status.ts';
+import { isRunning, parseImportStatus, STATUS_TEXT_LIMITS } from '../../../lambda/isc/job-status.ts';
 
 describe('isRunning', () => {
   it.each([
@@ -53,6 +53,28 @@ describe('parseImportStatus', () => {
       modified: null,
       completed: null,
       expiration: null,
+    });
+  });
+
+  it('shortens a message past its limit and drops a date or type longer than any real one (they go into every answer)', () => {
+    const long = 'm'.repeat(STATUS_TEXT_LIMITS.message + 1);
+    const parsed = parseImportStatus(
+      {
+        status: 'FAILED',
+        message: long,
+        type: 'T'.repeat(65),
+        created: `2026-01-01T00:00:00Z${' '.repeat(60)}`,
+        completed: '2026-01-01T00:02:00Z',
+      },
+      'j',
+    );
+    expect(parsed.message).toBe(`${long.slice(0, STATUS_TEXT_LIMITS.message - 1)}…`);
+    expect(parsed.message).toHaveLength(STATUS_TEXT_LIMITS.message);
+    expect(parsed).toMatchObject({ type: null, created: null, completed: '2026-01-01T00:02:00Z' });
+    const exact = 'm'.repeat(STATUS_TEXT_LIMITS.message);
+    expect(parseImportStatus({ status: 'FAILED', message: exact, type: 'T'.repeat(64) }, 'j')).toMatchObject({
+      message: exact,
+      type: 'T'.repeat(64),
     });
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DETAIL_TEXT_LIMIT, TEXT_LIMIT } from '../../../lambda/domain/summary.ts';
 import { InvalidJsonError, NotImportResultsError } from '../../../lambda/results/json-stream-walker.ts';
-import { ResultsScanner, SAMPLE_LIMIT, TOUCHED_LIMIT } from '../../../lambda/results/results-scanner.ts';
+import { OTHER_TYPES, ResultsScanner, SAMPLE_LIMIT, TOUCHED_LIMIT, TYPE_LIMITS } from '../../../lambda/results/results-scanner.ts';
 import { completeResults, importResultsDocument } from '../../../local/import-results.ts';
 
 function scan(document: string, chunkSize = 7) {
@@ -188,5 +188,19 @@ describe('ResultsScanner without the touched list (an archive without changes)',
     expect(a.touched).toHaveLength(n);
     expect(b.touched).toEqual([]);
     expect(b.touchedCapped).toBe(true);
+  });
+});
+
+describe('the number and length of object types', () => {
+  it('names at most TYPE_LIMITS.maxTypes types and counts the rest, and overlong names, under OTHER_TYPES: totals stay exact', () => {
+    const results: Record<string, unknown> = {};
+    for (let i = 0; i < TYPE_LIMITS.maxTypes + 5; i++)
+      results[`TYPE_${i}`] = { infos: [{ key: 'K', text: 't' }], warnings: [], errors: [], importedObjects: [] };
+    results['L'.repeat(TYPE_LIMITS.typeChars + 1)] = { infos: [], warnings: [], errors: [{ key: 'K', text: 't' }], importedObjects: [] };
+    const { summary } = scan(JSON.stringify({ results }), 4096);
+    expect(Object.keys(summary.byType)).toHaveLength(TYPE_LIMITS.maxTypes + 1);
+    expect(summary.byType[`TYPE_${TYPE_LIMITS.maxTypes - 1}`]).toEqual(counts(1, 0, 0, 0));
+    expect(summary.byType[OTHER_TYPES]).toEqual(counts(5, 0, 1, 0));
+    expect(summary.totals).toEqual(counts(TYPE_LIMITS.maxTypes + 5, 0, 1, 0));
   });
 });
