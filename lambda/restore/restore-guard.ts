@@ -36,7 +36,10 @@ export function previewProblem(
     return `Preview ${previewJobId} reported ${preview.summary.totals.errors} errors: fix them and preview again.`;
   if (!sameSelection(link.selection, selection))
     return `Preview ${previewJobId} selected other objects than this apply would restore: preview again.`;
-  const age = now - Date.parse(preview.archivedAt);
-  if (!(age <= PREVIEW_VALID_MS)) return `Preview ${previewJobId} was archived more than 24 hours ago: preview again.`;
+  // Archived, and (where ISC says when) run, in the last 24 hours: a late or forced re-archive of an
+  // old preview does not make it fresh, as the tenant may have changed since it ran.
+  const ran = preview.completed === null ? Number.NaN : Date.parse(preview.completed);
+  const age = now - Math.min(Date.parse(preview.archivedAt), Number.isNaN(ran) ? Number.POSITIVE_INFINITY : ran);
+  if (!(age <= PREVIEW_VALID_MS)) return `Preview ${previewJobId} ran or was archived more than 24 hours ago: preview again.`;
   return undefined;
 }

@@ -23,11 +23,14 @@ export interface RestorePlan {
  * delete; types import does not support cannot be submitted at all.
  */
 export function planRestore(touched: readonly ObjectRef[], backupHolds: readonly ObjectRef[], types?: readonly string[]): RestorePlan {
+  // Matched as the changes match them (docs/changes.md): ids ignoring case, a name by its first entry.
+  const idKey = (type: string, id: string) => `${type}\u0000${id.toLowerCase()}`;
+  const nameKey = (type: string, name: string) => `${type}\u0000${name}`;
   const byId = new Map<string, ObjectRef>();
   const byName = new Map<string, ObjectRef>();
   for (const held of backupHolds) {
-    if (held.id) byId.set(`${held.type}\u0000${held.id}`, held);
-    if (held.name) byName.set(`${held.type}\u0000${held.name}`, held);
+    if (held.id && !byId.has(idKey(held.type, held.id))) byId.set(idKey(held.type, held.id), held);
+    if (held.name && !byName.has(nameKey(held.type, held.name))) byName.set(nameKey(held.type, held.name), held);
   }
   const wanted = types ? new Set(types) : undefined;
   const ids = new Map<string, Set<string>>();
@@ -39,9 +42,7 @@ export function planRestore(touched: readonly ObjectRef[], backupHolds: readonly
       continue;
     }
     const held =
-      (object.id && byId.get(`${object.type}\u0000${object.id}`)) ||
-      (object.name && byName.get(`${object.type}\u0000${object.name}`)) ||
-      undefined;
+      (object.id && byId.get(idKey(object.type, object.id))) || (object.name && byName.get(nameKey(object.type, object.name))) || undefined;
     if (!held?.id) {
       notRestorable.push({ ...object, reason: 'Not in the pre-import backup: the import created it, and restore cannot delete.' });
       continue;

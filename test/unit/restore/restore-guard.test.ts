@@ -87,8 +87,18 @@ describe('previewProblem', () => {
       /other objects/,
     ],
     ['a preview over 24 hours old', manifest({ archivedAt: new Date(NOW - PREVIEW_VALID_MS - 1).toISOString() }), /more than 24 hours ago/],
+    [
+      'a preview that ran over 24 hours ago, archived again since (forced or late)',
+      manifest({ completed: new Date(NOW - PREVIEW_VALID_MS - 1).toISOString(), archivedAt: new Date(NOW - 60_000).toISOString() }),
+      /ran or was archived more than 24 hours ago/,
+    ],
   ])('refuses %s', (_what, preview, reason) => {
     expect(previewProblem(preview, PREVIEW, JOB, selection, NOW)).toMatch(reason);
+  });
+
+  it('judges by when the preview was archived when ISC gave no completion time', () => {
+    const undated = manifest({ completed: null, archivedAt: new Date(NOW - 60_000).toISOString() });
+    expect(previewProblem(undated, PREVIEW, JOB, selection, NOW)).toBeUndefined();
   });
 
   it('still allows a preview exactly 24 hours old', () => {

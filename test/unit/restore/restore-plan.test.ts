@@ -46,6 +46,25 @@ describe('planRestore', () => {
     expect(planRestore(touched, []).selection.includeTypes).toEqual([]);
   });
 
+  it("matches as the changes do: an id whatever its case, a name by its first backup entry (by the backup's own id)", () => {
+    const plan = planRestore(
+      [
+        { type: 'TRANSFORM', id: 'ABCDEF', name: 'x' },
+        { type: 'RULE', id: '', name: 'Twice' },
+      ],
+      [
+        { type: 'TRANSFORM', id: 'abcdef', name: 'x' },
+        { type: 'RULE', id: 'first', name: 'Twice' },
+        { type: 'RULE', id: 'second', name: 'Twice' },
+      ],
+    );
+    expect(plan.notRestorable).toEqual([]);
+    expect(plan.selection.objectOptions).toEqual({
+      RULE: { includedIds: ['first'], includedNames: [] },
+      TRANSFORM: { includedIds: ['abcdef'], includedNames: [] },
+    });
+  });
+
   it('gives keys from ISC no power over the maps it builds', () => {
     const plan = planRestore([{ type: '__proto__', id: 'x', name: 'y' }], [{ type: '__proto__', id: 'x', name: 'y' }]);
     expect(plan.selection.includeTypes).toEqual([]);
