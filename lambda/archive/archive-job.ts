@@ -13,7 +13,7 @@ import type { ConditionalWrite } from '../storage/archive-store.ts';
 import { exportAfterState, touchedReader } from './after-state-step.ts';
 import type { ArchiveDeps, Archived, ArchiveRequest, ArchiveResult } from './archive-types.ts';
 import { archiveBackup } from './backup-step.ts';
-import { changesPlanned, keepEarlierChanges, recordChanges } from './changes-step.ts';
+import { changesPlanned, keepEarlierChanges, notingUnread, recordChanges } from './changes-step.ts';
 import { ArchiveClaim, ArchivedMeanwhileError, ClaimBusyError, manifestArchivedSince } from './claim.ts';
 import { buildManifest, parseManifest } from './manifest.ts';
 import { readRestoreLink } from './restore-link.ts';
@@ -134,7 +134,7 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
           before: backup.read && backup.object ? { exportJobId: exportJobId ?? '', key: backup.object.key, objects: backup.read } : null,
         })
       : { record: planned as ChangesRecord, document: null, objects: [] };
-    const changes = await keepEarlierChanges(deps, previous, recorded, { deadline });
+    const changes = await keepEarlierChanges(deps, previous, notingUnread(recorded, !digest?.touchedCapped), { deadline });
     const others: ManifestObject[] = [...(backup.object ? [backup.object] : []), ...changes.objects];
 
     // 5. The report, from what was read, while S3 may still be storing the results (whileStoringResults);

@@ -7,6 +7,7 @@ import type { ChangesDocument, ChangesRecord } from '../domain/changes.ts';
 import type { Manifest, ManifestObject } from '../domain/manifest.ts';
 import type { ObjectRef } from '../domain/summary.ts';
 import type { ImportStatus } from '../isc/job-status.ts';
+import { TOUCHED_LIMIT } from '../results/results-scanner.ts';
 import type { StoreCall } from '../storage/archive-store.ts';
 import { sha256Hex } from '../storage/put-object.ts';
 import { type AfterState, AfterStateUnavailable } from './after-state-step.ts';
@@ -89,4 +90,11 @@ export async function keepEarlierChanges(
     document: JSON.parse(stored.body.toString('utf8')) as ChangesDocument,
     objects,
   };
+}
+
+/** Says so in the reason when the results named more objects than were read: the others were not compared. */
+export function notingUnread(recorded: RecordedChanges, whole: boolean): RecordedChanges {
+  if (whole || recorded.record.state !== 'COMPUTED') return recorded;
+  const note = ` The results name more imported objects than the archiver reads (${TOUCHED_LIMIT}), or one too large to read: those are not compared.`;
+  return { ...recorded, record: { ...recorded.record, reason: `${recorded.record.reason}${note}` } };
 }

@@ -5,12 +5,19 @@ import { ExportDocumentCheck } from '../results/export-document-check.ts';
 import { ResultsScanner } from '../results/results-scanner.ts';
 import type { ArchiveStore, StoreCall } from '../storage/archive-store.ts';
 
-/** The objects an archived import touched, read back from its results.json (streamed). */
-export async function touchedObjects(store: ArchiveStore, results: ManifestObject, call: StoreCall): Promise<ObjectRef[]> {
+/**
+ * The objects an archived import touched, read back from its results.json (streamed); `whole` is
+ * false when the results name more than the scanner keeps, or one too large to read.
+ */
+export async function touchedObjects(
+  store: ArchiveStore,
+  results: ManifestObject,
+  call: StoreCall,
+): Promise<{ readonly objects: ObjectRef[]; readonly whole: boolean }> {
   const scanner = new ResultsScanner();
   await feed(await open(store, results, call), (chunk) => scanner.write(chunk));
   const digest = scanner.finish() as ReturnType<ResultsScanner['finish']> & { touched?: ObjectRef[] };
-  return digest.touched ?? digest.samples.importedObjects;
+  return { objects: digest.touched ?? digest.samples.importedObjects, whole: !digest.touchedCapped };
 }
 
 /** The `self` of every backup entry of the given types: what a restore can bring back (streamed). */

@@ -7,6 +7,7 @@ import { beforeTheEnd, type Deadline } from '../core/deadline.ts';
 import { IscError, RestoreRefusedError } from '../core/errors.ts';
 import type { Manifest, ManifestObject, RestoreSelection } from '../domain/manifest.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
+import { TOUCHED_LIMIT } from '../results/results-scanner.ts';
 import { backupHoldings, touchedObjects } from './archived-documents.ts';
 import { refreshReport } from './refresh-report.ts';
 import { backupProblem, previewProblem } from './restore-guard.ts';
@@ -60,7 +61,14 @@ export async function startRestore(request: RestoreRequest, deps: ArchiveDeps, d
   //    submission" as its preview: unless it names types itself, it narrows to the preview's.
   const previewManifest = request.previewJobId === undefined ? undefined : await readManifest(deps, tenant, request.previewJobId, deadline);
   const types = request.types ?? previewManifest?.restore?.selection.includeTypes;
-  const touched = await touchedObjects(store, role(original, 'results'), { deadline });
+  const { objects: touched, whole } = await touchedObjects(store, role(original, 'results'), { deadline });
+  if (!whole) {
+    // A restore that brings back only part of what the import changed would look complete: refuse it.
+    throw new RestoreRefusedError(
+      `The results of ${jobId} name more objects than the archiver reads (${TOUCHED_LIMIT}), or one too large to read: restore cannot select them all.`,
+      jobId,
+    );
+  }
   const holdings = await backupHoldings(store, backup, new Set(touched.map((o) => o.type)), { deadline });
   const plan = planRestore(touched, holdings, types);
   if (plan.selection.includeTypes.length === 0) {

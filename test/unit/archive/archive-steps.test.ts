@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AfterStateUnavailable, exportAfterState, exportPollInterval } from '../../../lambda/archive/after-state-step.ts';
 import { awaitOtherDelivery } from '../../../lambda/archive/await-other-delivery.ts';
 import { archiveBackup, backupSkipped } from '../../../lambda/archive/backup-step.ts';
-import { changesPlanned, keepEarlierChanges, recordChanges } from '../../../lambda/archive/changes-step.ts';
+import { changesPlanned, keepEarlierChanges, notingUnread, recordChanges } from '../../../lambda/archive/changes-step.ts';
 import { uploadChecked } from '../../../lambda/archive/checked-upload.ts';
 import { exportCheck, invalidDocument } from '../../../lambda/archive/document-checks.ts';
 import { buildManifest, parseManifest } from '../../../lambda/archive/manifest.ts';
@@ -16,6 +16,7 @@ import { IscError, StorageError, TimeBudgetError } from '../../../lambda/core/er
 import type { Manifest } from '../../../lambda/domain/manifest.ts';
 import type { ImportStatus } from '../../../lambda/isc/job-status.ts';
 import { InvalidJsonError } from '../../../lambda/results/invalid-json-error.ts';
+import { TOUCHED_LIMIT } from '../../../lambda/results/results-scanner.ts';
 import { archiveDeps, recordingLog, virtualDeadline } from '../../support/archive-fakes.ts';
 import { iscError, type ScriptedIscOptions, scriptedIsc } from '../../support/archive-restore-isc.ts';
 import { type LocalS3Store, useLocalS3Store } from '../../support/local-s3-store.ts';
@@ -458,6 +459,30 @@ describe('keepEarlierChanges', () => {
   it('takes this run’s changes when the earlier changes.json no longer matches its manifest', async () => {
     const earlier = await earlierWithChanges('{"objects":[]}', '{"objects":[1]}');
     expect(await keepEarlierChanges(deps().deps, earlier, unavailable, {})).toBe(unavailable);
+  });
+});
+
+describe('notingUnread', () => {
+  const record = {
+    state: 'COMPUTED' as const,
+    reason: 'Compared 2 imported objects.',
+    afterExportJobId: null,
+    afterExportedAt: null,
+    counts: { created: 0, changed: 1, unchanged: 1, unknown: 0 },
+  };
+  it('says in a computed record that objects the scanner did not read were not compared', () => {
+    const noted = notingUnread({ record, document: null, objects: [] }, false);
+    expect(noted.record.reason).toBe(
+      `Compared 2 imported objects. The results name more imported objects than the archiver reads (${TOUCHED_LIMIT}), or one too large to read: those are not compared.`,
+    );
+    expect(noted.record.counts).toEqual(record.counts);
+  });
+
+  it('leaves a whole read, or changes that were not computed, as they are', () => {
+    const whole = { record, document: null, objects: [] };
+    expect(notingUnread(whole, true)).toBe(whole);
+    const unavailable = { record: { ...record, state: 'UNAVAILABLE' as const }, document: null, objects: [] };
+    expect(notingUnread(unavailable, false)).toBe(unavailable);
   });
 });
 

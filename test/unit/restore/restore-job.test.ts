@@ -177,6 +177,17 @@ describe('startRestore refuses before ISC hears of it', () => {
     await expect(result).rejects.toThrow(`Nothing to restore for ${jobId}: none of the objects it touched is in its backup.`);
   });
 
+  it('an import whose results name an object too large to read: a partial rollback would look complete', async () => {
+    const jobId = hex();
+    const results = JSON.parse(completeResults()) as { results: Record<string, { importedObjects: unknown[] }> };
+    results.results.SOURCE!.importedObjects.push({ type: 'SOURCE', id: 'big', name: 'n'.repeat(70_000) });
+    await archiveOriginal(jobId, { results: JSON.stringify(results) });
+    const { result, isc } = restore({ jobId });
+    await expect(result).rejects.toMatchObject({ code: 'RestoreRefused' });
+    await expect(result).rejects.toThrow('restore cannot select them all');
+    expect(isc.calls).toEqual([]);
+  });
+
   it('an archive whose results object is missing from the bucket', async () => {
     const jobId = hex();
     await archiveOriginal(jobId);

@@ -84,7 +84,7 @@ describe('archived documents', () => {
 
   it('reads every imported object back from the results', async () => {
     const results = await put(`t/${hex()}`, completeResults(), 'results');
-    expect((await touchedObjects(s3.store, results, {})).map((o) => o.type)).toEqual([
+    expect((await touchedObjects(s3.store, results, {})).objects.map((o) => o.type)).toEqual([
       'SOURCE',
       'TRANSFORM',
       'RULE',
