@@ -65,7 +65,7 @@ export function passOver(state: WalkState, buf: Uint8Array, from: number): numbe
       case OPEN_ARRAY:
         if (expect !== Expect.Value && expect !== Expect.ValueOrEnd) throw new JsonSyntaxError('Unexpected container', i);
         depth++;
-        if (depth >= kinds.length) kinds = growKinds(state);
+        if (depth >= kinds.length) kinds = growKinds(state, i);
         if (c === OPEN_ARRAY) {
           kinds[depth] = 1;
           expect = Expect.ValueOrEnd;

@@ -178,7 +178,7 @@ export class JsonStreamWalker {
         if (!acceptsValue) this.#fail('Unexpected container', i);
         const array = c === lex.OPEN_ARRAY;
         const descend = this.#beginValue(array ? 'array' : 'object', i) === 'descend';
-        pushKind(state, array);
+        pushKind(state, array, i);
         if (descend) {
           // Frames are kept for reuse: walking many small containers allocates none.
           let frame = this.#frames[state.depth - 1];

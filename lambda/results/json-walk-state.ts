@@ -1,3 +1,4 @@
+import { JsonSyntaxError } from './invalid-json-error.ts';
 import type { LiteralState, PendingEscape } from './json-lexer.ts';
 
 // The state of a JsonStreamWalker between bytes, shared by its general loop and its fast path.
@@ -56,17 +57,26 @@ export function newWalkState(): WalkState {
 }
 
 /** Opens a container one level deeper. */
-export function pushKind(state: WalkState, array: boolean): void {
+export function pushKind(state: WalkState, array: boolean, at: number): void {
   const depth = state.depth + 1;
-  if (depth >= state.kinds.length) growKinds(state);
+  if (depth >= state.kinds.length) growKinds(state, at);
   state.kinds[depth] = array ? 1 : 0;
   state.depth = depth;
   state.expect = array ? Expect.ValueOrEnd : Expect.KeyOrEnd;
 }
 
-/** The kinds stack, doubled: it grows with the deepest nesting seen, one byte a level. */
-export function growKinds(state: WalkState): Uint8Array {
-  const grown = new Uint8Array(state.kinds.length * 2);
+/**
+ * Nesting deeper than this is refused: the kinds stack takes a byte a level, so a document of
+ * nothing but `[` would otherwise cost as much memory as it has bytes. Real documents nest a few
+ * dozen levels; the walker is tested at 100,000.
+ */
+export const MAX_NESTING = 8 * 1024 * 1024;
+
+/** The kinds stack, doubled: it grows with the deepest nesting seen, one byte a level, up to MAX_NESTING. */
+export function growKinds(state: WalkState, at: number): Uint8Array {
+  // Level 0 is the top, outside any container: MAX_NESTING levels take MAX_NESTING + 1 slots.
+  if (state.kinds.length > MAX_NESTING) throw new JsonSyntaxError(`Nesting deeper than ${MAX_NESTING} levels`, at);
+  const grown = new Uint8Array(Math.min(state.kinds.length * 2, MAX_NESTING + 1));
   grown.set(state.kinds);
   state.kinds = grown;
   return grown;

@@ -6,6 +6,7 @@ import {
   type ValueKind,
   type Visit,
 } from '../../../lambda/results/json-stream-walker.ts';
+import { MAX_NESTING } from '../../../lambda/results/json-walk-state.ts';
 
 type Captured = [PathKey[], string, boolean];
 
@@ -169,6 +170,16 @@ describe('JsonStreamWalker', () => {
     ]) {
       for (const visit of EVERYWHERE) expect(() => walk(doc, visit, 1234)).toThrow(InvalidJsonError);
     }
+  });
+
+  it('refuses nesting deeper than MAX_NESTING, naming where, instead of a stack as large as the document', () => {
+    const doc = Buffer.alloc(MAX_NESTING + 10, '[');
+    for (const visit of [() => 'skip' as const, () => 'descend' as const]) {
+      expect(() => walk(doc, visit, 1 << 20)).toThrow(`Nesting deeper than ${MAX_NESTING} levels at byte ${MAX_NESTING}.`);
+    }
+    // Exactly MAX_NESTING levels are still read.
+    const deepest = Buffer.concat([Buffer.alloc(MAX_NESTING, '['), Buffer.alloc(MAX_NESTING, ']')]);
+    expect(walk(deepest, () => 'skip', 1 << 20)).toEqual([]);
   });
 
   const INVALID_INSIDE = [
