@@ -289,6 +289,17 @@ describe('startRestore, an apply', () => {
     expect(isc.calls).toEqual([]);
   });
 
+  it('refuses an ordinary import named as the preview, with the reason, before taking the lock', async () => {
+    const jobId = hex();
+    const previewJobId = hex();
+    await archiveOriginal(jobId);
+    await archiveOriginal(previewJobId, { backup: null });
+    const { result, isc } = restore({ jobId, previewJobId });
+    await expect(result).rejects.toMatchObject({ code: 'RestoreRefused', message: `Job ${previewJobId} is not a restore preview.` });
+    expect(isc.calls).toEqual([]);
+    expect(await s3.read(keys(jobId).restoreApply(previewJobId))).toBeUndefined();
+  });
+
   it('refuses a preview that reported errors, before taking the lock', async () => {
     const jobId = hex();
     const previewJobId = hex();
