@@ -4,7 +4,7 @@ import { parseManifest } from '../archive/manifest.ts';
 import { archiveKeys } from '../contract/archive-keys.ts';
 import { bestEffort } from '../core/background.ts';
 import { beforeTheEnd, type Deadline } from '../core/deadline.ts';
-import { IscError, RestoreRefusedError } from '../core/errors.ts';
+import { IscError, RestoreRefusedError, StorageError } from '../core/errors.ts';
 import type { Manifest, ManifestObject, RestoreSelection } from '../domain/manifest.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
 import { TOUCHED_LIMIT } from '../results/results-scanner.ts';
@@ -130,9 +130,18 @@ export async function startRestore(request: RestoreRequest, deps: ArchiveDeps, d
   //    ISC has the job now: these writes may use the deadline's margin, kept back for them.
   const link = { of: jobId, preview, selection: plan.selection, previewJobId: request.previewJobId ?? null };
   const margin = { signal: beforeTheEnd(deadline) };
-  await writeRestoreLink(store, archiveKeys(deps.config.prefix, tenant, restoreJobId), link, margin);
-  await recordRestore(store, keys, { jobId: restoreJobId, preview, at, previewJobId: request.previewJobId ?? null }, margin);
-  if (request.previewJobId !== undefined) await markApplied(store, keys, request.previewJobId, restoreJobId, at, margin);
+  try {
+    await writeRestoreLink(store, archiveKeys(deps.config.prefix, tenant, restoreJobId), link, margin);
+    await recordRestore(store, keys, { jobId: restoreJobId, preview, at, previewJobId: request.previewJobId ?? null }, margin);
+    if (request.previewJobId !== undefined) await markApplied(store, keys, request.previewJobId, restoreJobId, at, margin);
+  } catch (error) {
+    // The operator must learn the job ISC is running, or it is lost from view: not retried, as a
+    // retry would meet the apply lock (or submit the preview again).
+    throw new StorageError(
+      `ISC accepted restore job ${restoreJobId} of ${jobId}, but recording it in S3 failed: it runs on the tenant; archive it with POST /imports/${restoreJobId}/archive.`,
+      { phase: 'restore', retryable: false, jobId, cause: error },
+    );
+  }
   await bestEffort(
     () => refreshReport(deps, keys, jobId, request.requestId, deadline),
     log,

@@ -289,6 +289,26 @@ describe('startRestore, an apply', () => {
     expect(isc.calls).toEqual([]);
   });
 
+  it('names the job ISC accepted when recording it in S3 then fails, and leaves it to the operator (not retried)', async () => {
+    const jobId = hex();
+    const previewJobId = hex();
+    await archiveOriginal(jobId);
+    await archivePreview(previewJobId, jobId);
+    const fake = scriptedIsc();
+    const failing = {
+      ...s3.store,
+      put: async (key: string, ...rest: Parameters<typeof s3.store.put> extends [string, ...infer R] ? R : never) => {
+        if (key === keys(RESTORE_JOB).restoreLink) throw new Error('S3 is down');
+        return s3.store.put(key, ...rest);
+      },
+    };
+    const deps = archiveDeps(failing, fake, { log: recordingLog(), now: () => NOW });
+    const result = startRestore({ requestId: 'req-1', jobId, previewJobId }, deps, virtualDeadline(600_000, NOW.getTime()).deadline);
+    await expect(result).rejects.toMatchObject({ code: 'Storage', retryable: false, jobId });
+    await expect(result).rejects.toThrow(`ISC accepted restore job ${RESTORE_JOB} of ${jobId}, but recording it in S3 failed`);
+    expect(fake.imports).toHaveLength(1);
+  });
+
   it('refuses an ordinary import named as the preview, with the reason, before taking the lock', async () => {
     const jobId = hex();
     const previewJobId = hex();
