@@ -136,6 +136,34 @@ describe('startRestore, a preview', () => {
     expect(await s3.keys(keys(jobId).folder)).not.toContain(keys(jobId).lease);
   });
 
+  it("keeps the original report's changes and samples when it refreshes it (it reads changes.json and results.json back)", async () => {
+    const jobId = hex();
+    const changes = {
+      schemaVersion: 1,
+      jobId,
+      tenant: 'acme',
+      before: null,
+      after: { exportJobId: 'e'.repeat(32), key: 'k', exportedAt: NOW.toISOString() },
+      objects: [{ type: 'TRANSFORM', id: 'changed-transform-id', name: 'Changed Transform', change: 'CHANGED', fields: [] }],
+    };
+    const stored = await put(keys(jobId).changes, JSON.stringify(changes), 'changes');
+    const computed = {
+      state: 'COMPUTED' as const,
+      reason: 'Compared.',
+      afterExportJobId: 'e'.repeat(32),
+      afterExportedAt: NOW.toISOString(),
+      counts: { created: 0, changed: 1, unchanged: 0, unknown: 0 },
+    };
+    const original = await archiveOriginal(jobId, { overrides: { changes: computed } });
+    await s3.write(keys(jobId).manifest, `${JSON.stringify({ ...original, objects: [...original.objects, stored] })}\n`);
+    await restore({ jobId }).result;
+    const report = (await s3.read(keys(jobId).report))!.toString();
+    expect(report).toContain('changed-transform-id');
+    expect(report).toContain(RESTORE_JOB);
+    // The results' samples are there too: an imported object named in results.json.
+    expect(report).toContain(SOURCE_ID);
+  });
+
   it('narrows the selection to the types asked for', async () => {
     const jobId = hex();
     await archiveOriginal(jobId);
