@@ -5,10 +5,9 @@ import { beforeTheEnd, type Deadline } from '../core/deadline.ts';
 import { StorageError } from '../core/errors.ts';
 import type { ChangesRecord } from '../domain/changes.ts';
 import type { Manifest, ManifestObject } from '../domain/manifest.ts';
-import { emptyCounts, type ObjectRef, type Summary } from '../domain/summary.ts';
+import { emptyCounts, type Summary } from '../domain/summary.ts';
 import { iscPaths } from '../isc/isc-paths.ts';
 import { type ImportStatus, isRunning, parseImportStatus } from '../isc/job-status.ts';
-import type { ResultsDigest } from '../results/results-scanner.ts';
 import type { ConditionalWrite } from '../storage/archive-store.ts';
 import { exportAfterState, touchedReader } from './after-state-step.ts';
 import type { ArchiveDeps, Archived, ArchiveRequest, ArchiveResult } from './archive-types.ts';
@@ -108,7 +107,8 @@ export async function archiveJob(request: ArchiveRequest, deps: ArchiveDeps, dea
     const resultsRead = await results?.read;
     const digest = resultsRead?.checked;
     const exportJobId = digest?.exportJobId ?? null;
-    const touched = digest ? touchedOf(digest) : [];
+    // Every object the results list as imported (the scanner keeps them all, not only the report's samples).
+    const touched = digest?.touched ?? [];
     const planned = changesPlanned(deps.config.archiveChanges, finished, touched);
     const afterState =
       planned === 'EXPORT'
@@ -181,11 +181,6 @@ function manifestRaceLost(jobId: string, keys: ArchiveKeys): StorageError {
       jobId,
     },
   );
-}
-
-/** Every object the results list as imported (the scanner keeps them all, not only the report's samples). */
-function touchedOf(digest: ResultsDigest): readonly ObjectRef[] {
-  return (digest as ResultsDigest & { touched?: readonly ObjectRef[] }).touched ?? digest.samples.importedObjects;
 }
 
 function emptySummary(): Summary {

@@ -8,7 +8,7 @@ import got, { type Got, type HandlerFunction, type RequestPromise } from 'got';
  */
 export const ANSWER_LIMIT_BYTES = 16 * 1024 * 1024;
 
-/** What stops a request whose answer passes the limit (the AbortError's cause; see answerTooLarge). */
+/** What stops a request whose answer passes the limit (the AbortError's cause; see answerLimitPassed). */
 class AnswerTooLarge extends Error {
   override name = 'AnswerTooLarge';
   readonly limit: number;

@@ -16,8 +16,8 @@ export async function touchedObjects(
 ): Promise<{ readonly objects: ObjectRef[]; readonly whole: boolean }> {
   const scanner = new ResultsScanner();
   await feed(await open(store, results, call), (chunk) => scanner.write(chunk));
-  const digest = scanner.finish() as ReturnType<ResultsScanner['finish']> & { touched?: ObjectRef[] };
-  return { objects: digest.touched ?? digest.samples.importedObjects, whole: !digest.touchedCapped };
+  const digest = scanner.finish();
+  return { objects: digest.touched, whole: !digest.touchedCapped };
 }
 
 /** The `self` of every backup entry of the given types: what a restore can bring back (streamed). */
